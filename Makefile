@@ -1,0 +1,55 @@
+# Two commands on a fresh machine: `make lab` (learn) and `make test` (check everything).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+INSTALLED := $(VENV)/.installed
+WORKSPACE ?= workspace
+SUBMISSIONS ?= submissions
+JOBS ?= 2
+PORT ?= 8888
+# Whole suite: tests/ plus every notebook executed by nbval, on both cores.
+PYTEST_ARGS ?= tests notebooks --nbval-lax --ignore-glob='*checkpoint*' -n 2 --dist loadfile
+# nbgrader runs `alembic` by name; the venv's bin/ must come first on PATH.
+export PATH := $(BIN):$(PATH)
+
+.PHONY: lab workspace test release grade bench demo system-deps clean
+
+## lab: set up everything and open the course in JupyterLab
+lab: workspace
+	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/$(WORKSPACE)/.jupyter/lab/user-settings \
+	  $(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) --port=$(PORT) \
+	  $(WORKSPACE)/02_exponentially_weighted_averages.ipynb
+
+## workspace: the learner's copy of the course (never overwrites your notebooks)
+workspace: $(INSTALLED)
+	$(BIN)/python -m grader workspace $(WORKSPACE)
+
+## test: set up everything and run the whole test suite (solutions, helpers, notebooks via nbval, grader, browser)
+test: $(INSTALLED) system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## release: student versions of the notebooks in release/
+release: $(INSTALLED)
+	$(BIN)/python -m grader release
+
+## grade: autograde SUBMISSIONS=dir (SUBMISSIONS/<student>/<assignment>/<assignment>.ipynb) into grades/
+grade: $(INSTALLED) system-deps
+	$(BIN)/python -m grader autograde $(SUBMISSIONS) --jobs $(JOBS)
+
+## bench: course execution time and autograde speed-up, measured side by side
+bench: $(INSTALLED) system-deps
+	$(BIN)/python -m grader.bench
+
+$(INSTALLED): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+## system-deps: bubblewrap (grading sandbox) and chromium (browser test), from Debian's packages
+system-deps:
+	@command -v bwrap >/dev/null && command -v chromium >/dev/null || { \
+	  echo "installing bubblewrap and chromium (needs root and apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap chromium >/dev/null; }
+
+clean:
+	rm -rf $(VENV) release grades tests/artifacts

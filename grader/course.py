@@ -1,0 +1,94 @@
+"""Where the course lives and how an nbgrader course directory is built from it.
+
+One assignment per notebook: ``notebooks/02_exponentially_weighted_averages.ipynb``
+is assignment ``02_exponentially_weighted_averages``. Every assignment folder also
+carries ``optim_helpers/`` and ``data/``, so a released notebook runs on its own.
+"""
+
+import logging
+import os
+import shutil
+import sys
+import warnings
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+HELPERS = NOTEBOOKS / "optim_helpers"
+DATA = REPO / "data"
+COURSE_ID = "optim"
+
+# Copied next to every notebook; caches and editor files are left out.
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "README.md")
+
+
+def assignment_ids():
+    """Assignment ids in course order: the stems of ``notebooks/NN_*.ipynb``."""
+    return sorted(path.stem for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def source_notebook(assignment_id):
+    return NOTEBOOKS / f"{assignment_id}.ipynb"
+
+
+def copy_support_files(folder):
+    """Put fresh copies of ``optim_helpers/`` and ``data/`` into ``folder``."""
+    folder = Path(folder)
+    for source, name in ((HELPERS, "optim_helpers"), (DATA, "data")):
+        target = folder / name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(source, target, ignore=IGNORED)
+
+
+def quiet_nbgrader():
+    """Keep SQLAlchemy 2.x warnings and nbgrader's INFO chatter out of the instructor's terminal."""
+    warnings.filterwarnings("ignore", module="nbgrader")
+    warnings.filterwarnings("ignore", message=".*SAWarning.*")
+    try:
+        from sqlalchemy.exc import SAWarning
+
+        warnings.filterwarnings("ignore", category=SAWarning)
+    except ImportError:  # pragma: no cover - sqlalchemy comes with nbgrader
+        pass
+    logging.getLogger("traitlets").setLevel(logging.WARNING)
+
+
+def nbgrader_api(course_dir, **extra_config):
+    """An ``NbGraderAPI`` on ``course_dir``; ``extra_config`` maps ``"Class.trait"`` to a value."""
+    # nbgrader runs the `alembic` script by name when it opens a gradebook.
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    quiet_nbgrader()
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+
+    config = Config()
+    config.CourseDirectory.root = str(course_dir)
+    config.CourseDirectory.course_id = COURSE_ID
+    config.Exchange.root = str(Path(course_dir) / "exchange")
+    for key, value in extra_config.items():
+        section, trait = key.split(".")
+        setattr(config[section], trait, value)
+    return NbGraderAPI(config=config)
+
+
+def generate_assignments(course_dir, ids):
+    """Run nbgrader's generate_assignment for ``ids`` in ``course_dir``; return the release folder.
+
+    The course directory gets ``source/<id>/`` (notebook + support files), the
+    gradebook with each assignment's cells and checksums, and ``release/<id>/``.
+    """
+    course_dir = Path(course_dir)
+    for assignment_id in ids:
+        folder = course_dir / "source" / assignment_id
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source_notebook(assignment_id), folder / f"{assignment_id}.ipynb")
+        copy_support_files(folder)
+    api = nbgrader_api(course_dir)
+    for assignment_id in ids:
+        result = api.generate_assignment(assignment_id, force=True, create=True)
+        if not result["success"]:
+            raise RuntimeError(f"nbgrader could not release {assignment_id}:\n{result['error']}\n{result['log']}")
+    return course_dir / "release"

@@ -1,0 +1,71 @@
+"""Figures the notebooks draw. Each function returns the matplotlib Axes it drew on."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def new_axes(ax=None, figsize=(8, 4)):
+    """The given Axes, or a fresh one."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_series(x, series, title="", xlabel="", ylabel="", ax=None, **scatter_kwargs):
+    """Raw data as points plus named curves.
+
+    Parameters
+    ----------
+    x : array_like of shape (T,)
+    series : dict
+        ``{label: values}``; the label ``"data"`` is drawn as points, the rest as lines.
+    """
+    ax = new_axes(ax)
+    for label, values in series.items():
+        if label == "data":
+            ax.scatter(x, values, s=scatter_kwargs.pop("s", 4), color="0.6", label=label, **scatter_kwargs)
+        else:
+            ax.plot(x, values, label=label, linewidth=2)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.legend()
+    return ax
+
+
+def plot_cost_curves(costs, title="Cost", xlabel="epoch", ax=None, log=False):
+    """One line per optimizer or setting: ``costs = {label: values}``."""
+    ax = new_axes(ax)
+    for label, values in costs.items():
+        ax.plot(np.arange(1, len(values) + 1), values, label=label, linewidth=1.2)
+    ax.set(title=title, xlabel=xlabel, ylabel="cost")
+    if log:
+        ax.set_yscale("log")
+    ax.legend()
+    return ax
+
+
+def plot_decision_boundary(predict, X, Y, title="", ax=None, resolution=200):
+    """Shade the plane by ``predict(points)`` (points of shape ``(2, k)``) and scatter ``(X, Y)``."""
+    ax = new_axes(ax, figsize=(5, 4))
+    pad = 0.5
+    xs = np.linspace(X[0].min() - pad, X[0].max() + pad, resolution)
+    ys = np.linspace(X[1].min() - pad, X[1].max() + pad, resolution)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    labels = predict(np.vstack([grid_x.ravel(), grid_y.ravel()])).reshape(grid_x.shape)
+    ax.contourf(grid_x, grid_y, labels, cmap="Spectral", alpha=0.5)
+    ax.scatter(X[0], X[1], c=Y.ravel(), cmap="Spectral", s=10, edgecolors="k", linewidths=0.3)
+    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$")
+    return ax
+
+
+def plot_trajectories(f, trajectories, xlim, ylim, title="", ax=None, levels=30):
+    """Contours of ``f(x, y)`` with optimizer paths ``{label: array of shape (steps, 2)}``."""
+    ax = new_axes(ax, figsize=(7, 4))
+    xs, ys = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 300))
+    ax.contour(xs, ys, f(xs, ys), levels=levels, cmap="Greys", linewidths=0.6)
+    for label, path in trajectories.items():
+        path = np.asarray(path)
+        ax.plot(path[:, 0], path[:, 1], "o-", markersize=2.5, linewidth=1.2, label=label)
+    ax.plot(0, 0, "k*", markersize=10)
+    ax.set(title=title, xlim=xlim, ylim=ylim, xlabel="$w_1$", ylabel="$w_2$")
+    ax.legend()
+    return ax

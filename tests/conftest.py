@@ -1,0 +1,14 @@
+"""Shared test setup: import paths and the nbgrader helpers every notebook test needs."""
+
+import os
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+for path in (REPO, NOTEBOOKS):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+# Kernels started by nbval and nbclient inherit this: figures need no display.
+os.environ.setdefault("MPLBACKEND", "Agg")
