@@ -50,7 +50,10 @@ def build_parser():
     autograde = commands.add_parser("autograde", help="grade SUBMISSIONS/<student>/<assignment>/<assignment>.ipynb")
     autograde.add_argument("submissions", type=Path)
     autograde.add_argument("--jobs", type=int, default=2, help="parallel workers (default 2)")
-    autograde.add_argument("--timeout", type=float, default=120, help="seconds per submission (default 120)")
+    autograde.add_argument("--timeout", type=float, default=300,
+                           help="wall-clock seconds for one whole submission (default 300)")
+    autograde.add_argument("--cell-timeout", type=float, default=30,
+                           help="seconds before one cell is interrupted (default 30)")
     autograde.add_argument("--memory", type=int, default=2048, help="MB of memory per submission (default 2048)")
     autograde.add_argument("--out", type=Path, default=REPO / "grades", help="default: grades/")
     autograde.set_defaults(run=_autograde)

@@ -1,0 +1,139 @@
+"""``python -m grader autograde SUBMISSIONS``: grade a folder of submissions in parallel.
+
+collect (submissions.py) -> one process per submission, N at a time, each with a
+deadline (worker.py: nbgrader autograde with a sandboxed kernel, the judge,
+feedback) -> report (report.py: grades.csv, grades_by_cell.csv, feedback HTML,
+gradebook.db). A submission that cannot be graded gets 0 and a reason; it never
+stops the others. Submitted files are only read.
+"""
+
+import json
+import multiprocessing
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from grader.course import assignment_ids, generate_assignments, quiet_nbgrader
+from grader.report import assignment_max_scores, write_reports
+from grader.sandbox import Limits, SandboxUnavailable, bwrap_command
+from grader.submissions import collect
+
+
+@dataclass
+class Settings:
+    jobs: int = 2
+    timeout: float = 300.0  # wall-clock seconds for one whole submission
+    cell_timeout: float = 30.0  # seconds before a single cell is interrupted
+    memory_mb: int = 2048
+    progress: bool = True
+
+
+def autograde(submissions_dir, out, settings=Settings()):
+    """Grade every submission under ``submissions_dir`` into ``out``; returns the grade rows."""
+    submissions_dir, out = Path(submissions_dir), Path(out)
+    if not submissions_dir.is_dir():
+        raise FileNotFoundError(f"submissions folder {submissions_dir} does not exist or is not a folder")
+    _check_sandbox()
+    quiet_nbgrader()
+    known = set(assignment_ids())
+    submissions = collect(submissions_dir, known)
+    out.mkdir(parents=True, exist_ok=True)
+    work_root = Path(tempfile.mkdtemp(prefix=".work-", dir=out))
+    try:
+        needed = sorted({s.assignment for s in submissions if s.assignment in known})
+        template = work_root / "template"
+        if needed:
+            generate_assignments(template, needed)
+        gradable = [s for s in submissions if s.notebook is not None]
+        results = _grade_all(gradable, template, work_root, settings)
+        for submission in gradable:
+            submission.status = results[id(submission)].get("status", "grader_error")
+            submission.reason = results[id(submission)].get("reason", "")
+        return write_reports(out, submissions, results, template, assignment_max_scores(template, needed))
+    finally:
+        shutil.rmtree(work_root, ignore_errors=True)
+
+
+def _check_sandbox():
+    """Fail early, once, if the sandbox cannot start here (rather than 0 for every student)."""
+    with tempfile.TemporaryDirectory() as folder:
+        command = bwrap_command(Path(folder), [], Limits()) + ["true"]
+        try:
+            completed = subprocess.run(command, capture_output=True, text=True, timeout=30)
+        except FileNotFoundError as error:
+            raise SandboxUnavailable(str(error)) from error
+        if completed.returncode != 0:
+            raise SandboxUnavailable(f"bubblewrap cannot start a sandbox here: {completed.stderr.strip()[:300]}")
+
+
+def _grade_all(submissions, template, work_root, settings):
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["grader.worker"])
+    results = {}
+
+    def grade(index_and_submission):
+        index, submission = index_and_submission
+        results[id(submission)] = _grade_one(context, submission, index, template, work_root, settings)
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool, \
+            tqdm(total=len(submissions), desc="grading", unit="submission", disable=not settings.progress) as bar:
+        for _ in pool.map(grade, enumerate(submissions)):
+            bar.update()
+    return results
+
+
+def _grade_one(context, submission, index, template, work_root, settings):
+    from grader.worker import grade_submission
+
+    work_dir = work_root / f"{index:05d}"
+    work_dir.mkdir()
+    job = {
+        "student": submission.student,
+        "assignment": submission.assignment,
+        "notebook": str(submission.notebook),
+        "template": str(template),
+        "work_dir": str(work_dir),
+        "result_path": str(work_dir / "result.json"),
+        "timeout": settings.timeout,
+        "cell_timeout": settings.cell_timeout,
+        "memory_mb": settings.memory_mb,
+    }
+    process = context.Process(target=grade_submission, args=(job,), daemon=True)
+    started = time.monotonic()
+    process.start()
+    process.join(settings.timeout)
+    if process.is_alive():
+        process.kill()
+        process.join()
+        return {"status": "timeout", "reason": f"did not finish within {settings.timeout:.0f} s; no points", "cells": []}
+    try:
+        result = json.loads(Path(job["result_path"]).read_text())
+    except (OSError, ValueError):
+        return {"status": "grader_error", "cells": [],
+                "reason": f"the grading process ended with exit code {process.exitcode} after "
+                f"{time.monotonic() - started:.0f} s without a result"}
+    result["seconds"] = round(time.monotonic() - started, 2)
+    return result
+
+
+def autograde_command(args):
+    """CLI entry: exit 0 when every submission got a grade, 1 when some could not be graded, 2 on setup errors."""
+    settings = Settings(jobs=args.jobs, timeout=args.timeout, cell_timeout=args.cell_timeout, memory_mb=args.memory)
+    try:
+        rows = autograde(args.submissions, args.out, settings)
+    except (FileNotFoundError, SandboxUnavailable) as error:
+        print(f"grader: {error}", file=sys.stderr)
+        return 2
+    failed = [row for row in rows if row["status"] == "grader_error"]
+    graded = len(rows) - len(failed)
+    print(f"{graded} of {len(rows)} submissions graded; results in {args.out}/grades.csv")
+    for row in failed:
+        print(f"  could not grade {row['student_id']}/{row['assignment']}: {row['reason']}", file=sys.stderr)
+    return 1 if failed else 0

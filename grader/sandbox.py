@@ -1,0 +1,159 @@
+"""The sandbox every piece of student code runs in: bubblewrap, no network, limits.
+
+Student code (the notebook's kernel, and the judge's harness) sees a read-only
+Python installation, the one assignment folder it is graded in (read-only), a
+private /tmp of limited size, and one folder it may write to (sockets or output). It does not see the course repository (solutions/, source notebooks),
+the gradebook, the grader's files or other students' submissions, and it has
+no network: the kernel talks to nbclient over Unix sockets (ZeroMQ's ipc
+transport) in a folder bound into the sandbox. As root (CI, grading servers)
+the code also drops to user ``nobody``; CPU seconds, address space, processes
+and file sizes are capped with ``prlimit``.
+"""
+
+import json
+import os
+import shlex
+import shutil
+import sys
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+KERNEL_NAME = "optim-sandbox"
+NOBODY = 65534
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create namespaces here."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-process limits inside the sandbox."""
+
+    cpu_seconds: int = 120
+    memory_mb: int = 2048
+    processes: int = 256
+    file_mb: int = 64
+    tmp_mb: int = 256
+
+
+def _python_roots():
+    """Folders the sandboxed Python needs: the venv and the interpreter it was made from."""
+    roots = {Path(sys.prefix), Path(sys.base_prefix), Path(sysconfig.get_paths()["stdlib"]).parent.parent}
+    return sorted({root.resolve() for root in roots} | set(roots))
+
+
+def bwrap_command(work_dir, writable_dirs, limits, chdir=None, wrap=True):
+    """The argv prefix that runs a command sandboxed; append the command itself.
+
+    Parameters
+    ----------
+    work_dir : Path
+        The assignment folder, bound read-only at the same path.
+    writable_dirs : list of Path
+        Folders bound read-write (the kernel's socket folder, the judge's output folder).
+    limits : Limits
+    chdir : Path, optional
+        Working directory inside the sandbox (default ``work_dir``).
+    wrap : bool, default True
+        End with :func:`drop_privileges_and_limit`; False when the command does that itself.
+    """
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        raise SandboxUnavailable(
+            "bubblewrap (bwrap) is not installed; the grader will not run student code without a sandbox. "
+            "Install it with `apt-get install bubblewrap` (make grade and make test do this)."
+        )
+    namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    if os.geteuid() != 0:  # as root, setpriv below drops to nobody; a user namespace would hide that uid
+        namespaces.append("--unshare-user")
+    argv = [bwrap, *namespaces, "--die-with-parent", "--new-session"]
+    for system_dir in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin", "/etc/alternatives"):
+        if Path(system_dir).exists():
+            argv += ["--ro-bind", system_dir, system_dir]
+    for etc_file in ("/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/fonts"):
+        if Path(etc_file).exists():
+            argv += ["--ro-bind", etc_file, etc_file]
+    argv += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(limits.tmp_mb * 1024 * 1024), "--tmpfs", "/tmp"]
+    roots, writable = [*_python_roots(), Path(work_dir)], [Path(folder) for folder in writable_dirs]
+    argv += _traversable_parents([*roots, *writable])
+    for root in roots:
+        argv += ["--ro-bind", str(root), str(root)]
+    for folder in writable:
+        argv += ["--bind", str(folder), str(folder)]
+    home = "/tmp"
+    argv += [
+        "--chdir", str(chdir or work_dir),
+        "--clearenv",
+        "--setenv", "HOME", home,
+        "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "--setenv", "MPLBACKEND", "Agg",
+        "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
+        "--setenv", "IPYTHONDIR", "/tmp/ipython",
+        "--setenv", "JUPYTER_RUNTIME_DIR", "/tmp/jupyter",
+        "--setenv", "OPENBLAS_NUM_THREADS", "1",
+        "--setenv", "OMP_NUM_THREADS", "1",
+        "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
+        "--setenv", "PYTHONPATH", str(work_dir),
+        "--setenv", "NBGRADER_EXECUTION", "autograde",
+        "--",
+    ]
+    return argv + (drop_privileges_and_limit(limits) if wrap else [])
+
+
+def drop_privileges_and_limit(limits):
+    """``setpriv`` to nobody (when root) and ``prlimit``: the last wrappers before the command."""
+    argv = []
+    if os.geteuid() == 0:
+        argv += ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+    return argv + [
+        "prlimit",
+        f"--cpu={limits.cpu_seconds}",
+        f"--as={limits.memory_mb * 1024 * 1024}",
+        f"--nproc={limits.processes}",
+        f"--fsize={limits.file_mb * 1024 * 1024}",
+        "--",
+    ]
+
+
+def _traversable_parents(paths):
+    """bwrap creates missing parents of a bind target as 0700; make them 0755 so ``nobody`` gets through."""
+    parents = sorted({parent for path in paths for parent in Path(path).parents if parent != Path("/")},
+                     key=lambda parent: len(parent.parts))
+    argv = []
+    for parent in parents:
+        argv += ["--perms", "0755", "--dir", str(parent)]
+    return argv
+
+
+def open_to_sandbox(folder):
+    """Let the sandboxed user (``nobody`` when grading as root) write in ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        for path in [folder, *folder.rglob("*")]:
+            os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
+
+
+def write_kernelspec(jupyter_path, work_dir, socket_dir, limits):
+    """A kernelspec named ``optim-sandbox`` under ``jupyter_path/kernels`` that starts ipykernel sandboxed.
+
+    ``interrupt_mode: message``: nbclient interrupts a timed-out cell through the
+    control channel, since a signal to bwrap would not reach the kernel.
+    """
+    spec_dir = Path(jupyter_path) / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    # jupyter_client writes the connection file readable by its owner only; the sandbox
+    # copies it for the unprivileged kernel before dropping privileges.
+    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "/tmp/connection.json"]
+    script = (
+        'cp "$1" /tmp/connection.json && chmod 644 /tmp/connection.json && exec '
+        + " ".join(shlex.quote(arg) for arg in drop_privileges_and_limit(limits) + kernel)
+        + " >/dev/null 2>&1"  # the kernel's own chatter; the notebook's output travels over ZeroMQ
+    )
+    argv = bwrap_command(work_dir, [socket_dir], limits, wrap=False) + ["/bin/sh", "-c", script, "sh", "{connection_file}"]
+    spec = {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python",
+            "interrupt_mode": "message"}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
+    return spec_dir

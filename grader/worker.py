@@ -1,0 +1,148 @@
+"""Grade ONE submission: a private nbgrader course, a sandboxed kernel, the judge, feedback.
+
+Runs in its own process (see autograde.py), so the parent can kill it at the
+deadline. Student code never runs in this process: only in the sandbox.
+"""
+
+import json
+import os
+import shutil
+import time
+import traceback
+from pathlib import Path
+
+import nbformat
+
+from grader.course import nbgrader_api
+from grader.judge import judge
+from grader.preprocessors import ExecuteUntilKernelDies, HideHiddenTests
+from grader.sandbox import KERNEL_NAME, Limits, open_to_sandbox, write_kernelspec
+
+
+def _autograde_config(course, limits, cell_timeout, socket_dir):
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.converters.generate_feedback import GenerateFeedback
+    from nbgrader.preprocessors import Execute
+
+    defaults = Autograde.class_traits()["autograde_preprocessors"].default()
+    executing = [ExecuteUntilKernelDies if pp is Execute else pp for pp in defaults]
+    return {
+        "Autograde.autograde_preprocessors": executing,
+        "Execute.kernel_name": KERNEL_NAME,
+        "Execute.timeout": int(cell_timeout),
+        "Execute.interrupt_on_timeout": True,
+        "KernelManager.transport": "ipc",
+        "KernelManager.connection_file": str(socket_dir / "connection.json"),
+        "GenerateFeedback.preprocessors": [*GenerateFeedback.class_traits()["preprocessors"].default(), HideHiddenTests],
+    }
+
+
+def grade_submission(job):
+    """Grade ``job`` (a dict, see autograde.py) and write its result JSON atomically."""
+    try:
+        result = _grade(job)
+    except Exception as error:  # a grader bug must cost this submission only, and say what happened
+        traceback.print_exc()
+        result = {"status": "grader_error", "reason": f"{type(error).__name__}: {error}"[:500], "cells": []}
+    path = Path(job["result_path"])
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(result, indent=1))
+    os.replace(partial, path)
+    return result
+
+
+def _grade(job):
+    student, assignment = job["student"], job["assignment"]
+    work = Path(job["work_dir"])
+    course = work / "course"
+    shutil.copytree(Path(job["template"]) / "source" / assignment, course / "source" / assignment)
+    shutil.copy2(Path(job["template"]) / "gradebook.db", course / "gradebook.db")
+    submitted = course / "submitted" / student / assignment
+    submitted.mkdir(parents=True)
+    shutil.copy2(job["notebook"], submitted / f"{assignment}.ipynb")
+
+    limits = Limits(cpu_seconds=int(job["timeout"]), memory_mb=job["memory_mb"])
+    socket_dir = work / "sockets"
+    open_to_sandbox(socket_dir)
+    autograded_dir = course / "autograded" / student / assignment
+    os.environ["JUPYTER_PATH"] = str(work / "jupyter")
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(socket_dir)
+    write_kernelspec(work / "jupyter", autograded_dir, socket_dir, limits)
+
+    api = nbgrader_api(course, **_autograde_config(course, limits, job["cell_timeout"], socket_dir))
+    clock = time.monotonic()
+    outcome = api.autograde(assignment, student, force=True, create=True)
+    seconds = {"autograde": time.monotonic() - clock}
+    if not outcome["success"]:
+        return {"status": "grader_error", "reason": f"nbgrader autograde failed: {_last_line(outcome)}", "cells": []}
+
+    notebook_path = autograded_dir / f"{assignment}.ipynb"
+    nb = nbformat.read(notebook_path, as_version=4)
+    cells = _cell_scores(course, assignment, student)
+    scratch = work / "judge"
+    open_to_sandbox(scratch)
+    clock = time.monotonic()
+    verdicts = judge(nb, [c["grade_id"] for c in cells], autograded_dir, scratch, limits, job["timeout"])
+    seconds["judge"] = time.monotonic() - clock
+    for cell in cells:
+        cell["judge"] = verdicts.get(cell["grade_id"]) or ("passed" if cell["grade_id"] in verdicts else "not judged")
+        cell["score"] = 0.0 if verdicts.get(cell["grade_id"]) else cell["nbgrader_score"]
+    _record_overrides(course, assignment, student, cells)
+
+    clock = time.monotonic()
+    feedback = api.generate_feedback(assignment, student, force=True)
+    seconds["feedback"] = time.monotonic() - clock
+    feedback_html = course / "feedback" / student / assignment / f"{assignment}.html"
+    return {
+        "status": "graded",
+        "reason": _reason(nb, cells),
+        "cells": cells,
+        "autograded": str(notebook_path),
+        "feedback": str(feedback_html) if feedback["success"] and feedback_html.exists() else None,
+        "phase_seconds": {phase: round(value, 2) for phase, value in seconds.items()},
+    }
+
+
+def _cell_scores(course, assignment, student):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        notebook = gb.find_submission_notebook(assignment, assignment, student)
+        return [
+            {"grade_id": grade.name, "nbgrader_score": float(grade.score or 0.0), "max_score": float(grade.max_score)}
+            for grade in sorted(notebook.grades, key=lambda g: g.name)
+        ]
+
+
+def _record_overrides(course, assignment, student, cells):
+    """Where the judge disagrees, the gradebook gets manual score 0, so feedback shows the real score."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for cell in cells:
+            if cell["score"] < cell["nbgrader_score"]:
+                grade = gb.find_grade(cell["grade_id"], assignment, assignment, student)
+                grade.manual_score = 0.0
+        gb.db.commit()
+
+
+def _reason(nb, cells):
+    notes = []
+    died = [i for i, c in enumerate(nb.cells) if any(o.get("ename") == "KernelDied" and "died while" in str(o.get("evalue")) for o in c.get("outputs", []))]
+    if died:
+        notes.append(f"the kernel died in cell {died[0] + 1} (memory limit, os._exit or crash); later cells scored 0")
+    timed_out = [i + 1 for i, c in enumerate(nb.cells) if any(o.get("ename") == "CellTimeoutError" for o in c.get("outputs", []))]
+    if timed_out:
+        notes.append(f"cell(s) {', '.join(map(str, timed_out))} hit the time limit and were interrupted")
+    overruled = [c["grade_id"] for c in cells if c["score"] < c["nbgrader_score"]]
+    if overruled:
+        details = "; ".join(f"{c['grade_id']}: {c['judge']}" for c in cells if c["grade_id"] in overruled)
+        notes.append(f"passed inside the notebook but failed the independent re-check ({details})")
+    passed = sum(c["score"] == c["max_score"] for c in cells)
+    notes.insert(0, f"{passed}/{len(cells)} test cells passed")
+    return "; ".join(notes)
+
+
+def _last_line(outcome):
+    text = (outcome.get("error") or outcome.get("log") or "").strip().splitlines()
+    return text[-1][:300] if text else "no message"
