@@ -17,8 +17,7 @@ export PATH := $(BIN):$(PATH)
 ## lab: set up everything and open the course in JupyterLab
 lab: workspace
 	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/$(WORKSPACE)/.jupyter/lab/user-settings \
-	  $(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) --port=$(PORT) \
-	  $(WORKSPACE)/02_exponentially_weighted_averages.ipynb
+	  $(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) --port=$(PORT)
 
 ## workspace: the learner's copy of the course (never overwrites your notebooks)
 workspace: $(INSTALLED)

@@ -12,12 +12,13 @@ import copy
 import json
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
 
 import solutions
-from grader.sandbox import bwrap_command
+from grader.sandbox import bwrap_command, open_to_sandbox
 from optim_helpers import codec
 from optim_helpers.checks._core import explain_difference
 from solutions.cases import CASES
@@ -43,7 +44,7 @@ def code_to_rerun(nb):
     return sources
 
 
-def judge(nb, grade_ids, assignment_dir, scratch_dir, limits, timeout):
+def judge(nb, grade_ids, assignment_dir, scratch_dir, limits, seconds_per_exercise):
     """Verdicts ``{grade_id: None if the exercise is right, else the reason}`` for known exercises.
 
     Parameters
@@ -55,44 +56,59 @@ def judge(nb, grade_ids, assignment_dir, scratch_dir, limits, timeout):
     assignment_dir : Path
         Folder with ``optim_helpers/`` (the course's copy), bound read-only.
     scratch_dir : Path
-        Empty folder for the job and the output; bound read-write.
+        Empty folder: ``in/`` (job and harness, bound read-only) and ``out/`` (read-write).
+    limits : Limits
+    seconds_per_exercise : float
+        Wall-clock limit for all the calls of one exercise.
     """
     exercises = {grade_id: exercise_of(grade_id) for grade_id in grade_ids if exercise_of(grade_id)}
     if not exercises:
         return {}
     rng = np.random.default_rng()
-    cases = {name: CASES[name](rng) for name in set(exercises.values())}
+    cases = {name: CASES[name](rng) for name in sorted(set(exercises.values()))}
     scratch_dir = Path(scratch_dir)
-    job = {"cells": code_to_rerun(nb), "cases": {name: codec.dumps(c) for name, c in cases.items()}}
-    (scratch_dir / "job.json").write_text(json.dumps(job))
-    shutil.copy(HARNESS, scratch_dir / "harness.py")
-    output_path = scratch_dir / "out.json"
-    command = bwrap_command(assignment_dir, [scratch_dir], limits) + [
-        "python", str(scratch_dir / "harness.py"), str(scratch_dir / "job.json"), str(output_path),
+    out_dir = scratch_dir / "out"
+    open_to_sandbox(out_dir)
+    job = {"cells": code_to_rerun(nb), "cases": {name: codec.dumps(c) for name, c in cases.items()},
+           "seconds_per_exercise": seconds_per_exercise}
+    (scratch_dir / "in").mkdir()
+    (scratch_dir / "in" / "job.json").write_text(json.dumps(job))
+    shutil.copy(HARNESS, scratch_dir / "in" / "harness.py")
+    command = bwrap_command(assignment_dir, [out_dir], limits, readonly_dirs=[scratch_dir / "in"]) + [
+        "python", str(scratch_dir / "in" / "harness.py"), str(scratch_dir / "in" / "job.json"), str(out_dir),
     ]
-    outputs, failure = _run(command, output_path, timeout)
-    verdicts = {}
-    for grade_id, name in exercises.items():
-        verdicts[grade_id] = failure or _compare(name, cases[name], outputs.get(name))
-    return verdicts
+    _run_with_deadlines(command, out_dir / "ready", seconds_per_exercise, len(cases))
+    return {grade_id: _compare(name, cases[name], _read_outputs(out_dir / f"{name}.json"))
+            for grade_id, name in exercises.items()}
 
 
-def _run(command, output_path, timeout):
+def _run_with_deadlines(command, ready_marker, seconds_per_exercise, exercises):
+    """Run the harness: its answer cells get one ``seconds_per_exercise`` to finish, each exercise
+    another (the harness enforces those); whatever was written in time is judged."""
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    started = time.monotonic()
+    cells_deadline = started + seconds_per_exercise + 5
+    final_deadline = started + seconds_per_exercise * (exercises + 1) + 10
+    while process.poll() is None:
+        now = time.monotonic()
+        if now > final_deadline or (now > cells_deadline and not ready_marker.exists()):
+            process.kill()
+        time.sleep(0.02)
+
+
+def _read_outputs(path):
+    if not path.is_file() or path.stat().st_size > MAX_OUTPUT_BYTES:
+        return None
     try:
-        subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        return {}, f"the answer cells did not finish within {timeout:.0f} s when re-run"
-    if not output_path.exists() or output_path.stat().st_size > MAX_OUTPUT_BYTES:
-        return {}, "the answer cells stopped the re-check (no usable output: crash, os._exit or memory)"
-    try:
-        outputs = json.loads(output_path.read_text())["outputs"]
-    except (ValueError, KeyError, TypeError):
-        return {}, "the re-check produced unreadable output"
-    return (outputs if isinstance(outputs, dict) else {}), None
+        return json.loads(path.read_text())
+    except ValueError:
+        return None
 
 
 def _compare(name, cases, outputs):
+    if outputs is None:
+        return f"{name} did not finish when re-checked (time limit, crash, os._exit or memory)"
     if not isinstance(outputs, list) or len(outputs) != len(cases):
         return f"{name} could not be re-checked (no answer for every input)"
     reference = getattr(solutions, name)

@@ -1,6 +1,6 @@
 """nbgrader preprocessors the grader adds to nbgrader's own pipeline."""
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
@@ -10,26 +10,29 @@ def _error(ename, evalue):
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
-class ExecuteUntilKernelDies(Execute):
-    """nbgrader's Execute, except that a dead kernel (memory limit, ``os._exit``, a crash)
-    ends the run instead of the whole autograde: the cell it died in and every later
-    cell get an error output, so they score 0, and the cells before keep their scores."""
+class ExecuteUntilKernelFails(Execute):
+    """nbgrader's Execute, except that a kernel that dies (memory limit, ``os._exit``, a
+    crash) or stops responding (ignores the interrupt after a time-out) ends the run
+    instead of failing the whole autograde: that cell and every later cell get an error
+    output, so they score 0, and the cells before keep their scores."""
 
-    kernel_died = False
+    failure = None
 
     def preprocess_cell(self, cell, resources, index):
-        if self.kernel_died:
+        if self.failure:
             if cell.cell_type == "code":
-                cell.outputs = [_error("KernelDied", "not run: the kernel had died in an earlier cell")]
+                cell.outputs = [_error("KernelFailed", f"not run: {self.failure} in an earlier cell")]
             return cell, resources
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            self.kernel_died = True
-            resources.setdefault("grader", {})["kernel_died_in_cell"] = index
-            cell.outputs.append(_error("KernelDied", "the kernel died while running this cell "
-                                       "(memory limit, os._exit or a crash)"))
-            return cell, resources
+            self.failure = "the kernel died"
+            detail = "memory limit, os._exit or a crash"
+        except CellTimeoutError:
+            self.failure = "the kernel stopped responding"
+            detail = "it ignored the interrupt after the time limit"
+        cell.outputs.append(_error("KernelFailed", f"{self.failure} while running this cell ({detail})"))
+        return cell, resources
 
 
 class HideHiddenTests(NbGraderPreprocessor):

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 KERNEL_NAME = "optim-sandbox"
+# What a Python program needs from the system, bound read-only; nothing else of /etc or /home.
+SYSTEM_PATHS = ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin", "/etc/alternatives", "/etc/ld.so.cache",
+                "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/fonts")
 NOBODY = 65534
 
 
@@ -44,18 +47,19 @@ def _python_roots():
     return sorted({root.resolve() for root in roots} | set(roots))
 
 
-def bwrap_command(work_dir, writable_dirs, limits, chdir=None, wrap=True):
+def bwrap_command(work_dir, writable_dirs, limits, readonly_dirs=(), wrap=True):
     """The argv prefix that runs a command sandboxed; append the command itself.
 
     Parameters
     ----------
     work_dir : Path
-        The assignment folder, bound read-only at the same path.
+        The assignment folder, bound read-only at the same path; the working
+        directory and ``PYTHONPATH`` (so ``optim_helpers`` imports).
     writable_dirs : list of Path
         Folders bound read-write (the kernel's socket folder, the judge's output folder).
     limits : Limits
-    chdir : Path, optional
-        Working directory inside the sandbox (default ``work_dir``).
+    readonly_dirs : list of Path
+        Further folders bound read-only (the judge's harness and job).
     wrap : bool, default True
         End with :func:`drop_privileges_and_limit`; False when the command does that itself.
     """
@@ -69,24 +73,19 @@ def bwrap_command(work_dir, writable_dirs, limits, chdir=None, wrap=True):
     if os.geteuid() != 0:  # as root, setpriv below drops to nobody; a user namespace would hide that uid
         namespaces.append("--unshare-user")
     argv = [bwrap, *namespaces, "--die-with-parent", "--new-session"]
-    for system_dir in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin", "/etc/alternatives"):
-        if Path(system_dir).exists():
-            argv += ["--ro-bind", system_dir, system_dir]
-    for etc_file in ("/etc/ld.so.cache", "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/fonts"):
-        if Path(etc_file).exists():
-            argv += ["--ro-bind", etc_file, etc_file]
+    readonly = [Path(p) for p in SYSTEM_PATHS if Path(p).exists()]
+    readonly += [*_python_roots(), Path(work_dir), *map(Path, readonly_dirs)]
+    writable = [Path(folder) for folder in writable_dirs]
     argv += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(limits.tmp_mb * 1024 * 1024), "--tmpfs", "/tmp"]
-    roots, writable = [*_python_roots(), Path(work_dir)], [Path(folder) for folder in writable_dirs]
-    argv += _traversable_parents([*roots, *writable])
-    for root in roots:
-        argv += ["--ro-bind", str(root), str(root)]
+    argv += _traversable_parents([*readonly, *writable])
+    for path in readonly:
+        argv += ["--ro-bind", str(path), str(path)]
     for folder in writable:
         argv += ["--bind", str(folder), str(folder)]
-    home = "/tmp"
     argv += [
-        "--chdir", str(chdir or work_dir),
+        "--chdir", str(work_dir),
         "--clearenv",
-        "--setenv", "HOME", home,
+        "--setenv", "HOME", "/tmp",
         "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "--setenv", "MPLBACKEND", "Agg",
         "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
@@ -119,7 +118,7 @@ def drop_privileges_and_limit(limits):
 
 def _traversable_parents(paths):
     """bwrap creates missing parents of a bind target as 0700; make them 0755 so ``nobody`` gets through."""
-    parents = sorted({parent for path in paths for parent in Path(path).parents if parent != Path("/")},
+    parents = sorted({parent for path in paths for parent in Path(path).parents if parent not in (Path("/"), Path("/tmp"))},
                      key=lambda parent: len(parent.parts))
     argv = []
     for parent in parents:

@@ -15,7 +15,7 @@ import nbformat
 
 from grader.course import nbgrader_api
 from grader.judge import judge
-from grader.preprocessors import ExecuteUntilKernelDies, HideHiddenTests
+from grader.preprocessors import ExecuteUntilKernelFails, HideHiddenTests
 from grader.sandbox import KERNEL_NAME, Limits, open_to_sandbox, write_kernelspec
 
 
@@ -25,7 +25,7 @@ def _autograde_config(course, limits, cell_timeout, socket_dir):
     from nbgrader.preprocessors import Execute
 
     defaults = Autograde.class_traits()["autograde_preprocessors"].default()
-    executing = [ExecuteUntilKernelDies if pp is Execute else pp for pp in defaults]
+    executing = [ExecuteUntilKernelFails if pp is Execute else pp for pp in defaults]
     return {
         "Autograde.autograde_preprocessors": executing,
         "Execute.kernel_name": KERNEL_NAME,
@@ -59,7 +59,9 @@ def _grade(job):
     shutil.copy2(Path(job["template"]) / "gradebook.db", course / "gradebook.db")
     submitted = course / "submitted" / student / assignment
     submitted.mkdir(parents=True)
-    shutil.copy2(job["notebook"], submitted / f"{assignment}.ipynb")
+    released = nbformat.read(Path(job["template"]) / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    rebuilt, lost_answers = rebuild_from_release(released, nbformat.read(job["notebook"], as_version=4))
+    nbformat.write(rebuilt, submitted / f"{assignment}.ipynb")
 
     limits = Limits(cpu_seconds=int(job["timeout"]), memory_mb=job["memory_mb"])
     socket_dir = work / "sockets"
@@ -82,7 +84,7 @@ def _grade(job):
     scratch = work / "judge"
     open_to_sandbox(scratch)
     clock = time.monotonic()
-    verdicts = judge(nb, [c["grade_id"] for c in cells], autograded_dir, scratch, limits, job["timeout"])
+    verdicts = judge(nb, [c["grade_id"] for c in cells], autograded_dir, scratch, limits, job["cell_timeout"])
     seconds["judge"] = time.monotonic() - clock
     for cell in cells:
         cell["judge"] = verdicts.get(cell["grade_id"]) or ("passed" if cell["grade_id"] in verdicts else "not judged")
@@ -95,12 +97,42 @@ def _grade(job):
     feedback_html = course / "feedback" / student / assignment / f"{assignment}.html"
     return {
         "status": "graded",
-        "reason": _reason(nb, cells),
+        "reason": _reason(nb, cells, lost_answers),
         "cells": cells,
         "autograded": str(notebook_path),
         "feedback": str(feedback_html) if feedback["success"] and feedback_html.exists() else None,
         "phase_seconds": {phase: round(value, 2) for phase, value in seconds.items()},
     }
+
+
+def rebuild_from_release(released, submitted):
+    """The released notebook with the student's answer cells put in, matched by grade_id.
+
+    Everything else comes from the release: locked and test cells edited, deleted,
+    duplicated, renamed or reordered, and extra cells the student added, are simply
+    not taken. Only answer cells carry a student's work into grading.
+
+    Returns
+    -------
+    notebook : NotebookNode
+    lost : list of str
+        grade_ids of answer cells the submission does not have.
+    """
+    answers = {}
+    for cell in submitted.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("solution") and meta.get("grade_id") not in answers:
+            answers[meta.get("grade_id")] = cell.source
+    rebuilt = nbformat.from_dict(released)
+    lost = []
+    for cell in rebuilt.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution"):
+            if meta["grade_id"] in answers:
+                cell.source = answers[meta["grade_id"]]
+            else:
+                lost.append(meta["grade_id"])
+    return rebuilt, lost
 
 
 def _cell_scores(course, assignment, student):
@@ -126,11 +158,15 @@ def _record_overrides(course, assignment, student, cells):
         gb.db.commit()
 
 
-def _reason(nb, cells):
+def _reason(nb, cells, lost_answers):
     notes = []
-    died = [i for i, c in enumerate(nb.cells) if any(o.get("ename") == "KernelDied" and "died while" in str(o.get("evalue")) for o in c.get("outputs", []))]
-    if died:
-        notes.append(f"the kernel died in cell {died[0] + 1} (memory limit, os._exit or crash); later cells scored 0")
+    if lost_answers:
+        notes.append(f"answer cell(s) {', '.join(lost_answers)} not found in the submission "
+                     "(deleted, or their nbgrader metadata was changed)")
+    for number, cell in enumerate(nb.cells, start=1):
+        for output in cell.get("outputs", []):
+            if output.get("ename") == "KernelFailed" and "while running" in str(output.get("evalue")):
+                notes.append(f"cell {number}: {output['evalue']}; later cells were not run and scored 0")
     timed_out = [i + 1 for i, c in enumerate(nb.cells) if any(o.get("ename") == "CellTimeoutError" for o in c.get("outputs", []))]
     if timed_out:
         notes.append(f"cell(s) {', '.join(map(str, timed_out))} hit the time limit and were interrupted")

@@ -1,0 +1,88 @@
+"""``python -m grader.bench`` (``make bench``): the course's speed, measured side by side in one run.
+
+1. Each source notebook executed start to finish in a fresh kernel: seconds, and its slowest cell.
+2. The same 20 submissions autograded with 1 worker and with 2: seconds per submission and the ratio.
+
+Targets (COURSE_DESIGN.md and the issues): every cell under 10 s, the course under 60 s,
+autograde with 2 workers at least 1.6x faster than with 1 on a 2-core machine.
+"""
+
+import argparse
+import os
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from grader.autograde import Settings, autograde
+from grader.course import NOTEBOOKS, assignment_ids, source_notebook
+
+BENCH_ASSIGNMENT = "02_exponentially_weighted_averages"
+
+
+def time_notebook(path):
+    """``(seconds, slowest cell seconds)`` to execute one notebook in a fresh kernel."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    started = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - started
+    slowest = 0.0
+    for cell in nb.cells:
+        timing = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in timing and "shell.execute_reply" in timing:
+            start = datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
+            end = datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+            slowest = max(slowest, (end - start).total_seconds())
+    return seconds, slowest
+
+
+def bench_course():
+    print("notebook                                    seconds  slowest cell")
+    total = 0.0
+    for assignment in assignment_ids():
+        seconds, slowest = time_notebook(source_notebook(assignment))
+        total += seconds
+        print(f"{assignment:<43} {seconds:7.1f}  {slowest:12.1f}")
+    print(f"{'whole course (one notebook after another)':<43} {total:7.1f}   target < 60 s, each cell < 10 s")
+
+
+def bench_autograde(count):
+    with tempfile.TemporaryDirectory(prefix="grader-bench-") as folder:
+        submissions = Path(folder) / "submissions"
+        solved = source_notebook(BENCH_ASSIGNMENT).read_bytes()
+        for index in range(count):
+            target = submissions / f"student{index:03d}" / BENCH_ASSIGNMENT / f"{BENCH_ASSIGNMENT}.ipynb"
+            target.parent.mkdir(parents=True)
+            target.write_bytes(solved)
+        seconds = {}
+        for jobs in (1, 2):
+            started = time.perf_counter()
+            rows = autograde(submissions, Path(folder) / f"out{jobs}", Settings(jobs=jobs, progress=False))
+            seconds[jobs] = time.perf_counter() - started
+            assert all(row["status"] == "graded" for row in rows), [r for r in rows if r["status"] != "graded"]
+        print(f"\nautograde {count} submissions of {BENCH_ASSIGNMENT} (release of the assignment included)")
+        for jobs, value in seconds.items():
+            print(f"  --jobs {jobs}: {value:6.1f} s   {value / count:5.2f} s per submission")
+        print(f"  speed-up with 2 workers: {seconds[1] / seconds[2]:.2f}x   target >= 1.6x on {os.cpu_count()} cores")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m grader.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=20)
+    parser.add_argument("--skip-course", action="store_true")
+    parser.add_argument("--skip-autograde", action="store_true")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    if not args.skip_course:
+        bench_course()
+    if not args.skip_autograde:
+        bench_autograde(args.submissions)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""The grader against a corpus of real submissions: right, wrong, broken, slow, hostile.
+
+One autograde run over the whole corpus (module fixture), then one test per
+question an instructor would ask of it.
+"""
+
+import csv
+import hashlib
+import http.server
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+from grader_corpus import ASSIGNMENT, build
+
+from grader.autograde import Settings, autograde
+from grader.cli import main as grader_main
+from grader.release import release
+
+# Generous deadline: CI machines are slow and the other tests run beside these; no case needs it.
+SETTINGS = Settings(jobs=2, timeout=120, cell_timeout=5, memory_mb=1024, progress=False)
+
+
+class _RecordingHandler(http.server.BaseHTTPRequestHandler):
+    requests = []
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        self.requests.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"[]")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def answer_server():
+    """A server on the grading machine's loopback; no submission may reach it."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), _RecordingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/answer", _RecordingHandler.requests
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, answer_server):
+    url, _ = answer_server
+    (released_path,) = release(tmp_path_factory.mktemp("release"), [ASSIGNMENT])
+    released = nbformat.read(released_path, as_version=4)
+    submissions = tmp_path_factory.mktemp("submissions")
+    cases = {}
+    for student, (case, content) in build(released, url).items():
+        folder = submissions / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        target = folder / f"{ASSIGNMENT}.ipynb"
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            nbformat.write(content, target)
+        cases[student] = case
+    _add_layout_mistakes(submissions, released_path)
+    before = _fingerprint(submissions)
+    out = tmp_path_factory.mktemp("grades")
+    rows = autograde(submissions, out, SETTINGS)
+    return {"cases": cases, "rows": {row["student_id"]: row for row in rows}, "out": out,
+            "submissions": submissions, "before": before}
+
+
+def _add_layout_mistakes(submissions, released_path):
+    (submissions / "missing" / ASSIGNMENT).mkdir(parents=True)
+    (submissions / "wrong_name" / ASSIGNMENT).mkdir(parents=True)
+    (submissions / "wrong_name" / ASSIGNMENT / "my_work.ipynb").write_bytes(released_path.read_bytes())
+    (submissions / "flat").mkdir()
+    (submissions / "flat" / f"{ASSIGNMENT}.ipynb").write_bytes(released_path.read_bytes())
+    (submissions / "unknown" / "99_nonexistent").mkdir(parents=True)
+    (submissions / "symlink" / ASSIGNMENT).mkdir(parents=True)
+    answers = Path(__file__).resolve().parent.parent / "notebooks" / f"{ASSIGNMENT}.ipynb"
+    (submissions / "symlink" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").symlink_to(answers)
+
+
+def _fingerprint(folder):
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.is_symlink()}
+
+
+def _read_csv(path):
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+CASE_NAMES = [
+    "correct", "partial", "all_wrong", "untouched", "infinite_loop", "sleeps", "memory_hog", "kernel_death",
+    "ignores_interrupts", "tests_edited", "test_deleted", "test_duplicated", "grade_id_changed",
+    "cells_reordered", "extra_cell_patches_checks", "answer_cell_deleted", "corrupt_json", "empty_file",
+    "nbformat_3", "not_a_notebook", "cheat_hide_errors", "cheat_patch_asserts", "cheat_always_equal",
+    "cheat_read_answers", "cheat_network",
+]
+
+
+@pytest.mark.parametrize("student", CASE_NAMES)
+def test_submission_gets_its_expected_score_status_and_reason(corpus, student):
+    case, row = corpus["cases"][student], corpus["rows"][student]
+    assert (float(row["score"]), row["status"]) == (case.score, case.status), row["reason"]
+    assert row["max_score"] == "4"
+    assert case.reason in row["reason"], row["reason"]
+
+
+def test_every_corpus_case_is_checked(corpus):
+    assert sorted(corpus["cases"]) == sorted(CASE_NAMES)
+
+
+def test_a_submission_past_its_deadline_is_stopped_and_scores_zero(corpus, tmp_path):
+    submissions = tmp_path / "submissions"
+    (submissions / "slow" / ASSIGNMENT).mkdir(parents=True)
+    correct = corpus["submissions"] / "correct" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    (submissions / "slow" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").write_bytes(correct.read_bytes())
+    (row,) = autograde(submissions, tmp_path / "out", Settings(jobs=1, timeout=1, progress=False))
+    assert (row["status"], row["score"]) == ("timeout", "0") and "did not finish within 1 s" in row["reason"]
+
+
+@pytest.mark.parametrize("student", [name for name in CASE_NAMES if name.startswith("cheat_hide")
+                                     or name.startswith("cheat_patch")])
+def test_judge_catches_what_nbgrader_alone_would_have_paid(corpus, student):
+    cells = [r for r in _read_csv(corpus["out"] / "grades_by_cell.csv") if r["student_id"] == student]
+    assert any(float(r["nbgrader_score"]) > 0 for r in cells), "the cheat no longer fools nbgrader; update the corpus"
+    assert all(float(r["score"]) == 0 for r in cells)
+
+
+@pytest.mark.parametrize("student, status, reason", [
+    ("missing", "missing", "is missing"),
+    ("wrong_name", "wrong_file_name", "found my_work.ipynb"),
+    ("flat", "wrong_layout", f"expected flat/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"),
+    ("symlink", "invalid", "symbolic links"),
+])
+def test_layout_mistakes_are_explained(corpus, student, status, reason):
+    row = corpus["rows"][student]
+    assert (row["status"], row["score"]) == (status, "0") and reason in row["reason"]
+
+
+def test_unknown_assignment_folder_is_reported(corpus):
+    rows = [r for r in _read_csv(corpus["out"] / "grades.csv") if r["student_id"] == "unknown"]
+    assert {r["status"] for r in rows} == {"unknown_assignment", "not_submitted"}
+
+
+def test_no_submission_reached_the_network(corpus, answer_server):
+    _, requests = answer_server
+    assert requests == []
+
+
+def test_submitted_files_are_never_modified(corpus):
+    assert _fingerprint(corpus["submissions"]) == corpus["before"]
+
+
+def test_grades_by_cell_add_up_to_grades(corpus):
+    cells = _read_csv(corpus["out"] / "grades_by_cell.csv")
+    for row in _read_csv(corpus["out"] / "grades.csv"):
+        if row["assignment"] == ASSIGNMENT:
+            mine = [c for c in cells if c["student_id"] == row["student_id"] and c["assignment"] == ASSIGNMENT]
+            assert sorted(c["grade_id"] for c in mine) == ["test_effective_window", "test_ewa"]
+            assert sum(float(c["score"]) for c in mine) == float(row["score"])
+
+
+def test_gradebook_holds_the_final_scores(corpus):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{corpus['out'] / 'gradebook.db'}") as gb:
+        for student in ("correct", "partial", "cheat_patch_asserts", "corrupt_json"):
+            submission = gb.find_submission(ASSIGNMENT, student)
+            assert submission.score == corpus["cases"][student].score
+
+
+def test_feedback_shows_the_score_and_no_hidden_test_code(corpus):
+    for student in ("correct", "partial", "all_wrong"):
+        html = (corpus["out"] / "feedback" / student / f"{ASSIGNMENT}.html").read_text()
+        assert "BEGIN HIDDEN TESTS" not in html and "_expected" not in html and "_rng" not in html
+        assert f"(Score: {corpus['cases'][student].score:.1f} / 4.0)" in html
+        assert "Fontconfig" not in html and "Traceback" not in html
+
+
+def test_cli_says_plainly_when_the_submissions_folder_is_missing(tmp_path, capsys):
+    assert grader_main(["autograde", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 2
+    assert "does not exist" in capsys.readouterr().err
