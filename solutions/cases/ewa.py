@@ -90,3 +90,42 @@ def _window_beta_over(beta):
 @mistake("effective_window", "truncated")
 def _window_truncated(beta):
     return int(1 / (1 - beta))
+
+
+def _steps(theta):
+    return np.arange(1, np.asarray(theta).size + 1)
+
+
+@mistake("ewa_bias_corrected", "t_from_zero")
+def _corrected_t_from_zero(theta, beta):
+    with np.errstate(divide="ignore"):
+        return _ewa_loop(theta, beta) / (1 - beta ** (_steps(theta) - 1))
+
+
+@mistake("ewa_bias_corrected", "divided_by_one_minus_beta")
+def _corrected_by_one_minus_beta(theta, beta):
+    return _ewa_loop(theta, beta) / (1 - beta)
+
+
+@mistake("ewa_bias_corrected", "corrected_the_input")
+def _corrected_input(theta, beta):
+    return _ewa_loop(np.asarray(theta, dtype=float) / (1 - beta ** _steps(theta)), beta)
+
+
+@mistake("ewa_bias_corrected", "cumulative_correction")
+def _corrected_cumulatively(theta, beta):
+    v, out = 0.0, []
+    for t, value in enumerate(np.asarray(theta, dtype=float), start=1):
+        v = (beta * v + (1 - beta) * value) / (1 - beta**t)
+        out.append(v)
+    return np.array(out)
+
+
+@mistake("ewa_bias_corrected", "multiplied_by_correction")
+def _corrected_multiplied(theta, beta):
+    return _ewa_loop(theta, beta) * (1 - beta ** _steps(theta))
+
+
+@mistake("ewa_bias_corrected", "not_corrected")
+def _corrected_not(theta, beta):
+    return _ewa_loop(theta, beta)

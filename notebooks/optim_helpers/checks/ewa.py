@@ -42,3 +42,28 @@ def check_effective_window(runner):
         runner.require(
             np.isclose(float(window), days), f"({beta}) should be about {days} days, got {window!r}."
         )
+
+CORRECTED_MISTAKES = {
+    "t_from_zero": "counted t from 0: the first value was divided by 1 − β⁰ = 0. "
+    "The first average is v₁, so divide v_t by 1 − β^t with t = 1, 2, …, T.",
+    "divided_by_one_minus_beta": "divided by 1 − β; the correction is 1 − β^t, "
+    "with β raised to the power t of each step (t = 1 … T).",
+    "corrected_the_input": "corrected the data θ_t before averaging; average first, "
+    "then divide the average: v_t / (1 − β^t).",
+    "cumulative_correction": "fed the corrected value back into the recurrence, so the correction piled up. "
+    "Keep the plain average v_t = β·v_{t−1} + (1 − β)·θ_t running and only divide what you return.",
+    "multiplied_by_correction": "multiplied by 1 − β^t; divide by it: v_t / (1 − β^t).",
+    "not_corrected": "returned the uncorrected average v_t; divide each v_t by 1 − β^t.",
+}
+
+
+@exercise("ewa_bias_corrected", CORRECTED_MISTAKES)
+def check_ewa_bias_corrected(runner):
+    runner.expect_all()
+    constant = np.full(5, 7.0)
+    corrected = runner.call(constant, 0.98)
+    runner.require(
+        np.allclose(np.asarray(corrected, dtype=float), 7.0),
+        "should give exactly θ at every step when θ is constant (7.0, β = 0.98): "
+        "the corrected weights add up to 1 from t = 1 on.",
+    )
