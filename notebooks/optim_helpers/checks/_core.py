@@ -34,6 +34,13 @@ class Mistake(AssertionError):
     """A check failed; the message says what is wrong in the learner's terms."""
 
 
+class WrongValue(Mistake):
+    """A result differs from the stored one and no known mistake explains it.
+
+    Checkers catch it to add advice of their own (e.g. how to draw random numbers).
+    """
+
+
 def exercise(name, mistakes):
     """Register ``checker(runner) -> None`` as the checks of exercise ``name``.
 
@@ -163,7 +170,9 @@ class Runner:
         if suspects:
             self.fail(mistake_message(self.name, suspects[0]))
         difference, case = first_failure
-        self.fail(f"returned a wrong value: {difference}\n  for {describe_call(case['args'], case['kwargs'])}.")
+        raise WrongValue(
+            f"{self.name} returned a wrong value: {difference}\n  for {describe_call(case['args'], case['kwargs'])}."
+        )
 
     def require(self, condition, sentence):
         """A property check: fail with ``sentence`` unless ``condition`` holds."""
