@@ -63,7 +63,8 @@ def _grade(job):
     rebuilt, lost_answers = rebuild_from_release(released, nbformat.read(job["notebook"], as_version=4))
     nbformat.write(rebuilt, submitted / f"{assignment}.ipynb")
 
-    limits = Limits(cpu_seconds=int(job["timeout"]), memory_mb=job["memory_mb"])
+    # The wall-clock deadline is the real limit; the CPU cap only backs it up, with room for start-up.
+    limits = Limits(cpu_seconds=int(job["timeout"]) + 30, memory_mb=job["memory_mb"])
     socket_dir = work / "sockets"
     open_to_sandbox(socket_dir)
     autograded_dir = course / "autograded" / student / assignment

@@ -92,8 +92,9 @@ def _statistics(runner):
     """Properties any correct sampler of (A + Aᵀ)/2 has, whatever its random stream."""
     value = runner.call(3, 200, 1)
     runner.require(np.ndim(value) == 0 and 0 <= float(value) <= 1, FRACTION_MISTAKES["not_a_fraction"])
+    # n = 1 spreads the counts widely: an unseeded sampler repeats its answer three times by chance < 0.1%.
     runner.require(
-        float(runner.call(3, 500, 11)) == float(runner.call(3, 500, 11)), FRACTION_MISTAKES["not_reproducible"]
+        len({float(runner.call(1, 1000, 11)) for _ in range(3)}) == 1, FRACTION_MISTAKES["not_reproducible"]
     )
     runner.require(
         len({float(runner.call(2, 500, seed)) for seed in (1, 2, 3)}) > 1, FRACTION_MISTAKES["ignores_seed"]
