@@ -90,8 +90,13 @@ def check(fn, name=None):
             f"check() has no checks for a function named {name!r}. "
             f"Keep the name the exercise gives; known exercises: {known}."
         )
+    __tracebackhide__ = True  # IPython and pytest show the learner's cell, not check()'s insides
     runner = Runner(fn, name)
-    REGISTRY[name](runner)
+    try:
+        REGISTRY[name](runner)
+    except Mistake as mistake:
+        # Re-raised from here so the traceback is one frame; the learner's own exception, if any, stays chained.
+        raise type(mistake)(str(mistake)) from mistake.__cause__
     print(f"✔ {name}: all {runner.passed} checks passed.")
 
 
@@ -121,8 +126,8 @@ class Runner:
         rng_before = np.random.get_state()
         try:
             result = self.fn(*args, **kwargs)
-        except NotImplementedError as error:
-            self.fail("is not written yet: replace `raise NotImplementedError()` with your code.", error)
+        except NotImplementedError:
+            self.fail("is not written yet: replace `raise NotImplementedError()` with your code.")
         except Exception as error:
             self.fail(
                 f"raised {type(error).__name__}: {error}\n  when called with {describe_call(args, kwargs)}. "
