@@ -9,6 +9,8 @@ JOBS ?= 2
 PORT ?= 8888
 # Whole suite: tests/ plus every notebook executed by nbval, on both cores.
 PYTEST_ARGS ?= tests notebooks --nbval-lax --ignore-glob='*checkpoint*' -n 2 --dist loadfile
+# JupyterLab refuses to run as root (containers, CI) unless told.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # nbgrader runs `alembic` by name; the venv's bin/ must come first on PATH.
 export PATH := $(BIN):$(PATH)
 
@@ -17,7 +19,7 @@ export PATH := $(BIN):$(PATH)
 ## lab: set up everything and open the course in JupyterLab
 lab: workspace
 	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/$(WORKSPACE)/.jupyter/lab/user-settings \
-	  $(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) --port=$(PORT)
+	  $(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) --port=$(PORT) $(ALLOW_ROOT)
 
 ## workspace: the learner's copy of the course (never overwrites your notebooks)
 workspace: $(INSTALLED)
