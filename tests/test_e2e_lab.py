@@ -36,25 +36,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from browser import ARTIFACTS, launch_chromium
+from playwright import sync_api
 from notebook_tools import SOURCE_NOTEBOOKS, SUCCESS_MARK, graded_test_cells, put_back_answers
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "tests" / "artifacts" / "e2e"
-JUPYTER = Path(sys.executable).parent / "jupyter"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# --no-sandbox: sessions and CI run as root. The rest: the network is closed here,
-# so chromium must not try to reach Google's services (it would stall or log errors).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 NOTEBOOK_IDS = [path.stem for path in SOURCE_NOTEBOOKS]
 # The notebook opened without answers: 02 is the course's model notebook.
@@ -76,9 +64,6 @@ LEARNER_SCREEN = {"width": 1400, "height": 900}  # the clip that shows what a le
 # Kernels print this on stderr once per machine, the first time matplotlib is imported.
 HARMLESS_STDERR = ("Matplotlib is building the font cache",)
 
-if not Path(CHROMIUM).exists():  # `make test` installs it; a missing browser is an error, not a skip
-    raise RuntimeError(f"no chromium at {CHROMIUM}: run `make system-deps` (or set CHROMIUM=...)")
-sync_api = pytest.importorskip("playwright.sync_api")
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -218,16 +203,8 @@ def stop(process):
 @pytest.fixture(scope="module")
 def browser():
     """Headless Debian chromium through Playwright; always closed."""
-    playwright = sync_api.sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-                                             timeout=UI_TIMEOUT * 1000)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+    with launch_chromium(UI_TIMEOUT) as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")

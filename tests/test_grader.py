@@ -180,6 +180,22 @@ def test_feedback_shows_the_score_and_no_hidden_test_code(corpus):
         assert "Fontconfig" not in html and "most recent call last" not in html
 
 
+@pytest.mark.e2e
+def test_instructor_sees_the_score_in_the_feedback_page_and_no_hidden_tests(corpus):
+    from browser import ARTIFACTS, launch_chromium
+
+    page_path = corpus["out"] / "feedback" / "partial" / f"{ASSIGNMENT}.html"
+    with launch_chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(page_path.as_uri())
+        text = page.inner_text("body")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "feedback_partial.png"), full_page=True)
+    assert "(Score: 3.0 / 4.0)" in text
+    assert "effective_window returned 1/β" in text  # the named mistake reaches the student
+    assert "HIDDEN TESTS" not in text and "_rng" not in text and "_expected" not in text
+
+
 def test_cli_says_plainly_when_the_submissions_folder_is_missing(tmp_path, capsys):
     assert grader_main(["autograde", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 2
     assert "does not exist" in capsys.readouterr().err
