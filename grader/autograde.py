@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,12 +52,8 @@ def autograde(submissions_dir, out, settings=Settings()):
         template = work_root / "template"
         if needed:
             generate_assignments(template, needed)
-        gradable = [s for s in submissions if s.notebook is not None]
-        results = _grade_all(gradable, template, work_root, settings)
-        for submission in gradable:
-            submission.status = results[id(submission)].get("status", "grader_error")
-            submission.reason = results[id(submission)].get("reason", "")
-        return write_reports(out, submissions, results, template, assignment_max_scores(template, needed))
+        _grade_all([s for s in submissions if s.notebook is not None], template, work_root, settings)
+        return write_reports(out, submissions, template, assignment_max_scores(template, needed))
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
 
@@ -76,17 +73,17 @@ def _check_sandbox():
 def _grade_all(submissions, template, work_root, settings):
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["grader.worker"])
-    results = {}
 
     def grade(index_and_submission):
         index, submission = index_and_submission
-        results[id(submission)] = _grade_one(context, submission, index, template, work_root, settings)
+        submission.result = _grade_one(context, submission, index, template, work_root, settings)
+        submission.status = submission.result.get("status", "grader_error")
+        submission.reason = submission.result.get("reason", "")
 
     with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool, \
             tqdm(total=len(submissions), desc="grading", unit="submission", disable=not settings.progress) as bar:
         for _ in pool.map(grade, enumerate(submissions)):
             bar.update()
-    return results
 
 
 def _grade_one(context, submission, index, template, work_root, settings):
@@ -132,8 +129,9 @@ def autograde_command(args):
         print(f"grader: {error}", file=sys.stderr)
         return 2
     failed = [row for row in rows if row["status"] == "grader_error"]
-    graded = len(rows) - len(failed)
-    print(f"{graded} of {len(rows)} submissions graded; results in {args.out}/grades.csv")
+    counts = Counter(row["status"] for row in rows)
+    summary = ", ".join(f"{count} {status}" for status, count in counts.most_common())
+    print(f"{len(rows)} submissions ({summary}); every one has a score and a reason in {args.out}/grades.csv")
     for row in failed:
         print(f"  could not grade {row['student_id']}/{row['assignment']}: {row['reason']}", file=sys.stderr)
     return 1 if failed else 0

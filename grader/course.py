@@ -18,8 +18,8 @@ HELPERS = NOTEBOOKS / "optim_helpers"
 DATA = REPO / "data"
 COURSE_ID = "optim"
 
-# Copied next to every notebook; caches and editor files are left out.
-IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "README.md")
+# Copied next to every notebook (data/README.md, the provenance, included); caches and editor files are not.
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 
 
 def assignment_ids():

@@ -29,12 +29,16 @@ def assignment_max_scores(template, assignments):
         }
 
 
-def write_reports(out, submissions, results, template, max_scores):
-    """Write every report for ``submissions``; returns the rows of grades.csv."""
+def write_reports(out, submissions, template, max_scores):
+    """Write every report for ``submissions`` (graded or not); returns the rows of grades.csv.
+
+    ``template`` is the course folder whose gradebook gradebook.db starts from;
+    ``max_scores`` is :func:`assignment_max_scores` of it.
+    """
     out = Path(out)
     rows, cell_rows = [], []
     for submission in submissions:
-        result = results.get(id(submission), {})
+        result = submission.result
         cells = result.get("cells") or [
             {"grade_id": grade_id, "score": 0.0, "max_score": points, "nbgrader_score": 0.0, "judge": "not run"}
             for grade_id, points in sorted(max_scores.get(submission.assignment, {}).items())
@@ -53,7 +57,7 @@ def write_reports(out, submissions, results, template, max_scores):
     _write_csv(out / "grades.csv", GRADE_COLUMNS, rows)
     _write_csv(out / "grades_by_cell.csv", CELL_COLUMNS, cell_rows)
     if max_scores:
-        _write_gradebook(out / "gradebook.db", template, submissions, results, max_scores)
+        _write_gradebook(out / "gradebook.db", template, submissions, max_scores)
     return rows
 
 
@@ -86,7 +90,7 @@ def _write_csv(path, columns, rows):
     os.replace(partial, path)
 
 
-def _write_gradebook(path, template, submissions, results, max_scores):
+def _write_gradebook(path, template, submissions, max_scores):
     """nbgrader's gradebook with every student's per-cell scores, for formgrader or nbgrader export.
 
     auto_score is what nbgrader's own autograde gave; where the judge overruled it,
@@ -100,7 +104,7 @@ def _write_gradebook(path, template, submissions, results, max_scores):
                 continue
             gb.update_or_create_student(submission.student)
             gb.update_or_create_submission(submission.assignment, submission.student)
-            cells = {c["grade_id"]: c for c in results.get(id(submission), {}).get("cells", [])}
+            cells = {c["grade_id"]: c for c in submission.result.get("cells", [])}
             for grade_id in max_scores[submission.assignment]:
                 grade = gb.find_grade(grade_id, submission.assignment, submission.assignment, submission.student)
                 cell = cells.get(grade_id, {"nbgrader_score": 0.0, "score": 0.0})

@@ -7,7 +7,7 @@ limit, and symbolic links are refused (they could point at the answers).
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -23,6 +23,7 @@ class Submission:
     notebook: Path = None  # set when the submission can be graded
     status: str = "pending"  # else why not: invalid, missing, wrong_file_name, wrong_layout, ...
     reason: str = ""
+    result: dict = field(default_factory=dict)  # what grading it produced (worker.py): cells, feedback, ...
 
 
 def collect(submissions_dir, known_assignments):

@@ -19,7 +19,7 @@ from grader.preprocessors import ExecuteUntilKernelFails, HideHiddenTests
 from grader.sandbox import KERNEL_NAME, Limits, open_to_sandbox, write_kernelspec
 
 
-def _autograde_config(course, limits, cell_timeout, socket_dir):
+def _autograde_config(cell_timeout, socket_dir):
     from nbgrader.converters.autograde import Autograde
     from nbgrader.converters.generate_feedback import GenerateFeedback
     from nbgrader.preprocessors import Execute
@@ -72,7 +72,7 @@ def _grade(job):
     os.environ["JUPYTER_RUNTIME_DIR"] = str(socket_dir)
     write_kernelspec(work / "jupyter", autograded_dir, socket_dir, limits)
 
-    api = nbgrader_api(course, **_autograde_config(course, limits, job["cell_timeout"], socket_dir))
+    api = nbgrader_api(course, **_autograde_config(job["cell_timeout"], socket_dir))
     clock = time.monotonic()
     outcome = api.autograde(assignment, student, force=True, create=True)
     seconds = {"autograde": time.monotonic() - clock}
