@@ -87,16 +87,26 @@ def _grade_all(submissions, template, work_root, settings):
 
 
 def _grade_one(context, submission, index, template, work_root, settings):
-    from grader.worker import grade_submission
-
     work_dir = work_root / f"{index:05d}"
     work_dir.mkdir()
+    # Unix socket paths are limited to 107 bytes; the output folder can be anywhere, so sockets go to /tmp.
+    socket_dir = Path(tempfile.mkdtemp(prefix="grader-", dir="/tmp"))
+    try:
+        return _run_worker(context, submission, work_dir, socket_dir, template, settings)
+    finally:
+        shutil.rmtree(socket_dir, ignore_errors=True)
+
+
+def _run_worker(context, submission, work_dir, socket_dir, template, settings):
+    from grader.worker import grade_submission
+
     job = {
         "student": submission.student,
         "assignment": submission.assignment,
         "notebook": str(submission.notebook),
         "template": str(template),
         "work_dir": str(work_dir),
+        "socket_dir": str(socket_dir),
         "result_path": str(work_dir / "result.json"),
         "timeout": settings.timeout,
         "cell_timeout": settings.cell_timeout,

@@ -65,7 +65,7 @@ def _grade(job):
 
     # The wall-clock deadline is the real limit; the CPU cap only backs it up, with room for start-up.
     limits = Limits(cpu_seconds=int(job["timeout"]) + 30, memory_mb=job["memory_mb"])
-    socket_dir = work / "sockets"
+    socket_dir = Path(job["socket_dir"])
     open_to_sandbox(socket_dir)
     autograded_dir = course / "autograded" / student / assignment
     os.environ["JUPYTER_PATH"] = str(work / "jupyter")

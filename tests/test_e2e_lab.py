@@ -43,6 +43,7 @@ from notebook_tools import SOURCE_NOTEBOOKS, SUCCESS_MARK, graded_test_cells, pu
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parent.parent
+JUPYTER = Path(sys.executable).parent / "jupyter"
 
 NOTEBOOK_IDS = [path.stem for path in SOURCE_NOTEBOOKS]
 # The notebook opened without answers: 02 is the course's model notebook.

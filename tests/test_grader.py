@@ -8,11 +8,12 @@ import csv
 import hashlib
 import http.server
 import threading
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from grader_corpus import ASSIGNMENT, build
+from grader_corpus import ASSIGNMENT, build, with_answers
 
 from grader.autograde import Settings, autograde
 from grader.cli import main as grader_main
@@ -112,13 +113,20 @@ def test_every_corpus_case_is_checked(corpus):
     assert sorted(corpus["cases"]) == sorted(CASE_NAMES)
 
 
-def test_a_submission_past_its_deadline_is_stopped_and_scores_zero(corpus, tmp_path):
-    submissions = tmp_path / "submissions"
-    (submissions / "slow" / ASSIGNMENT).mkdir(parents=True)
-    correct = corpus["submissions"] / "correct" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    (submissions / "slow" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").write_bytes(correct.read_bytes())
-    (row,) = autograde(submissions, tmp_path / "out", Settings(jobs=1, timeout=1, progress=False))
-    assert (row["status"], row["score"]) == ("timeout", "0") and "did not finish within 1 s" in row["reason"]
+def test_a_submission_past_its_deadline_is_stopped_and_scores_zero(tmp_path):
+    """A cell that sleeps for minutes, a cell time-out longer than the deadline: the deadline must stop it."""
+    (released_path,) = release(tmp_path / "release", [ASSIGNMENT])
+    slow = with_answers(nbformat.read(released_path, as_version=4),
+                        {"ewa": "import time\ntime.sleep(600)", "effective_window": ""})
+    folder = tmp_path / "submissions" / "slow" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    nbformat.write(slow, folder / f"{ASSIGNMENT}.ipynb")
+    started = time.monotonic()
+    (row,) = autograde(tmp_path / "submissions", tmp_path / "out",
+                       Settings(jobs=1, timeout=15, cell_timeout=600, progress=False))
+    assert (row["status"], row["score"]) == ("timeout", "0"), row["reason"]
+    assert "did not finish within 15 s" in row["reason"]
+    assert time.monotonic() - started < 120
 
 
 @pytest.mark.parametrize("student", [name for name in CASE_NAMES if name.startswith("cheat_hide")
