@@ -84,13 +84,16 @@ def effective_window(beta):
 '''
 
 READ_ANSWERS = '''
-import glob, os
+import os, sys
+from pathlib import Path
 
-def _find_answers():
-    found = []
-    for pattern in ("/work/**/solutions/ewa.py", "/**/02_exponentially_weighted_averages.ipynb", "/**/gradebook.db"):
-        found += glob.glob(pattern, recursive=True)
-    return [path for path in found if "autograded" not in path]
+def _answer_files():
+    here = Path(os.getcwd())  # nbgrader runs the notebook in <course>/autograded/<student>/<assignment>
+    return [path for path in (
+        here.parents[2] / "source" / here.name / f"{here.name}.ipynb",  # the source notebook, with answers
+        here.parents[2] / "gradebook.db",
+        Path(sys.prefix).parent / "solutions" / "ewa.py",  # the repository that holds the venv
+    ) if path.exists()]
 
 def ewa(theta, beta):
     try:
@@ -98,11 +101,17 @@ def ewa(theta, beta):
         return reference(theta, beta)
     except ImportError:
         pass
-    for path in _find_answers():
-        if path.endswith("ewa.py"):
+    for path in _answer_files():
+        if path.suffix == ".py":
             namespace = {}
-            exec(open(path).read(), namespace)
+            exec(path.read_text(), namespace)
             return namespace["ewa"](theta, beta)
+        if path.suffix == ".ipynb":
+            namespace = {"np": np}
+            for cell in json.loads(path.read_text())["cells"]:
+                if "def ewa" in "".join(cell["source"]):
+                    exec("".join(cell["source"]), namespace)
+                    return namespace["ewa"](theta, beta)
     return np.zeros(len(theta))
 '''
 
@@ -235,7 +244,7 @@ def build(released, answer_url):
         "cheat_patch_asserts": (Case("cheat_patch_asserts", 0, reason="independent re-check", nbgrader_would_pay=True),
                                 mixed(ewa=WRONG["ewa"] + PATCH_ASSERTS, effective_window=WRONG["effective_window"])),
         "cheat_always_equal": (Case("cheat_always_equal", 0), with_answers(released, {"ewa": ALWAYS_EQUAL})),
-        "cheat_read_answers": (Case("cheat_read_answers", 1), mixed(ewa=READ_ANSWERS)),
+        "cheat_read_answers": (Case("cheat_read_answers", 1), mixed(ewa="import json\n" + READ_ANSWERS)),
         "cheat_network": (Case("cheat_network", 1),
                           mixed(ewa=f"import json\nANSWER_URL = {answer_url!r}\n" + NETWORK)),
     }
