@@ -37,6 +37,16 @@ release: $(INSTALLED)
 grade: $(INSTALLED) system-deps
 	$(BIN)/python -m grader autograde $(SUBMISSIONS) --jobs $(JOBS)
 
+## demo: the instructor's flow on two students (alice: reference answers, bob: untouched) in demo/
+DEMO_ID := 02_exponentially_weighted_averages
+demo: $(INSTALLED) system-deps
+	rm -rf demo && mkdir -p demo/submissions/alice/$(DEMO_ID) demo/submissions/bob/$(DEMO_ID)
+	$(BIN)/python -m grader release --out demo/release
+	cp notebooks/$(DEMO_ID).ipynb demo/submissions/alice/$(DEMO_ID)/
+	cp demo/release/$(DEMO_ID)/$(DEMO_ID).ipynb demo/submissions/bob/$(DEMO_ID)/
+	$(BIN)/python -m grader autograde demo/submissions --out demo/grades
+	@cat demo/grades/grades.csv; echo "feedback: demo/grades/feedback/"
+
 ## bench: course execution time and autograde speed-up, measured side by side
 bench: $(INSTALLED) system-deps
 	$(BIN)/python -m grader.bench
@@ -53,4 +63,4 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap chromium >/dev/null; }
 
 clean:
-	rm -rf $(VENV) release grades tests/artifacts
+	rm -rf $(VENV) release grades demo tests/artifacts

@@ -38,7 +38,8 @@ class Settings:
 
 def autograde(submissions_dir, out, settings=Settings()):
     """Grade every submission under ``submissions_dir`` into ``out``; returns the grade rows."""
-    submissions_dir, out = Path(submissions_dir), Path(out)
+    # Absolute: these paths are bound into the sandbox, which has its own working directory.
+    submissions_dir, out = Path(submissions_dir).resolve(), Path(out).resolve()
     if not submissions_dir.is_dir():
         raise FileNotFoundError(f"submissions folder {submissions_dir} does not exist or is not a folder")
     _check_sandbox()

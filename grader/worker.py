@@ -6,6 +6,7 @@ deadline. Student code never runs in this process: only in the sandbox.
 
 import json
 import os
+import re
 import shutil
 import time
 import traceback
@@ -181,5 +182,9 @@ def _reason(nb, cells, lost_answers):
 
 
 def _last_line(outcome):
-    text = (outcome.get("error") or outcome.get("log") or "").strip().splitlines()
-    return text[-1][:300] if text else "no message"
+    """The most telling error line of nbgrader's log (its last line only says 'see the traceback above')."""
+    lines = (outcome.get("log") or outcome.get("error") or "").strip().splitlines()
+    errors = [line.strip() for line in lines
+              if re.match(r"\s*[\w.]+(Error|Exception):", line) and "NbGraderException" not in line]
+    text = errors[-1] if errors else (lines[-1].strip() if lines else "no message")
+    return text[:300]

@@ -204,6 +204,18 @@ def test_instructor_sees_the_score_in_the_feedback_page_and_no_hidden_tests(corp
     assert "HIDDEN TESTS" not in text and "_rng" not in text and "_expected" not in text
 
 
+def test_cli_grades_with_relative_paths_and_exits_zero(corpus, tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "subs" / "ada" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    correct = corpus["submissions"] / "correct" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    (folder / f"{ASSIGNMENT}.ipynb").write_bytes(correct.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert grader_main(["autograde", "subs", "--out", "out", "--jobs", "1"]) == 0
+    assert "1 submissions (1 graded)" in capsys.readouterr().out
+    (row,) = _read_csv(tmp_path / "out" / "grades.csv")
+    assert (row["student_id"], row["score"], row["status"]) == ("ada", "4", "graded")
+
+
 def test_cli_says_plainly_when_the_submissions_folder_is_missing(tmp_path, capsys):
     assert grader_main(["autograde", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 2
     assert "does not exist" in capsys.readouterr().err
