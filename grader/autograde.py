@@ -127,7 +127,6 @@ def _run_worker(context, submission, work_dir, socket_dir, template, settings):
         return {"status": "grader_error", "cells": [],
                 "reason": f"the grading process ended with exit code {process.exitcode} after "
                 f"{time.monotonic() - started:.0f} s without a result"}
-    result["seconds"] = round(time.monotonic() - started, 2)
     return result
 
 

@@ -8,7 +8,6 @@ import json
 import os
 import re
 import shutil
-import time
 import traceback
 from pathlib import Path
 
@@ -74,9 +73,7 @@ def _grade(job):
     write_kernelspec(work / "jupyter", autograded_dir, socket_dir, limits)
 
     api = nbgrader_api(course, **_autograde_config(job["cell_timeout"], socket_dir))
-    clock = time.monotonic()
     outcome = api.autograde(assignment, student, force=True, create=True)
-    seconds = {"autograde": time.monotonic() - clock}
     if not outcome["success"]:
         return {"status": "grader_error", "reason": f"nbgrader autograde failed: {_last_line(outcome)}", "cells": []}
 
@@ -85,17 +82,13 @@ def _grade(job):
     cells = _cell_scores(course, assignment, student)
     scratch = work / "judge"
     open_to_sandbox(scratch)
-    clock = time.monotonic()
     verdicts = judge(nb, [c["grade_id"] for c in cells], autograded_dir, scratch, limits, job["cell_timeout"])
-    seconds["judge"] = time.monotonic() - clock
     for cell in cells:
         cell["judge"] = verdicts.get(cell["grade_id"]) or ("passed" if cell["grade_id"] in verdicts else "not judged")
         cell["score"] = 0.0 if verdicts.get(cell["grade_id"]) else cell["nbgrader_score"]
     _record_overrides(course, assignment, student, cells)
 
-    clock = time.monotonic()
     feedback = api.generate_feedback(assignment, student, force=True)
-    seconds["feedback"] = time.monotonic() - clock
     feedback_html = course / "feedback" / student / assignment / f"{assignment}.html"
     return {
         "status": "graded",
@@ -103,7 +96,6 @@ def _grade(job):
         "cells": cells,
         "autograded": str(notebook_path),
         "feedback": str(feedback_html) if feedback["success"] and feedback_html.exists() else None,
-        "phase_seconds": {phase: round(value, 2) for phase, value in seconds.items()},
     }
 
 
