@@ -20,7 +20,23 @@ def critical_point_type(hessian, tol=1e-8):
         (all positive), ``"maximum"`` (all negative) or ``"saddle"`` (mixed signs).
     """
     eigenvalues = np.linalg.eigvalsh(np.asarray(hessian, dtype=float))
-    if np.any(np.abs(eigenvalues) <= tol):
+    return classify_eigenvalues(eigenvalues, np.abs(eigenvalues) <= tol)
+
+
+def classify_eigenvalues(eigenvalues, is_zero):
+    """The kind of critical point for Hessian eigenvalues, ``is_zero`` marking those that count as 0.
+
+    Parameters
+    ----------
+    eigenvalues : ndarray of shape (n,)
+    is_zero : ndarray of bool, shape (n,)
+
+    Returns
+    -------
+    str
+        ``"degenerate"``, ``"minimum"``, ``"maximum"`` or ``"saddle"``.
+    """
+    if np.any(is_zero):
         return "degenerate"
     if np.all(eigenvalues > 0):
         return "minimum"

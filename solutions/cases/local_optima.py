@@ -3,6 +3,7 @@
 import numpy as np
 
 from solutions.cases import cases_for, mistake
+from solutions.local_optima import classify_eigenvalues
 
 
 def _orthogonal(rng, n):
@@ -66,16 +67,6 @@ def critical_point_type_cases(rng):
     return cases
 
 
-def _classify(eigenvalues, is_zero):
-    if np.any(is_zero):
-        return "degenerate"
-    if np.all(eigenvalues > 0):
-        return "minimum"
-    if np.all(eigenvalues < 0):
-        return "maximum"
-    return "saddle"
-
-
 def _eigenvalues(hessian):
     return np.linalg.eigvalsh(np.asarray(hessian, dtype=float))
 
@@ -85,20 +76,20 @@ def _eigenvalues(hessian):
 @mistake("critical_point_type", "min_max_swapped")
 def _critical_swapped(hessian, tol=1e-8):
     eigenvalues = _eigenvalues(hessian)
-    kind = _classify(eigenvalues, np.abs(eigenvalues) <= tol)
+    kind = classify_eigenvalues(eigenvalues, np.abs(eigenvalues) <= tol)
     return {"minimum": "maximum", "maximum": "minimum"}.get(kind, kind)
 
 
 @mistake("critical_point_type", "exact_zero")
 def _critical_exact_zero(hessian, tol=1e-8):
     eigenvalues = _eigenvalues(hessian)
-    return _classify(eigenvalues, eigenvalues == 0)
+    return classify_eigenvalues(eigenvalues, eigenvalues == 0)
 
 
 @mistake("critical_point_type", "ignores_tol")
 def _critical_ignores_tol(hessian, tol=1e-8):
     eigenvalues = _eigenvalues(hessian)
-    return _classify(eigenvalues, np.abs(eigenvalues) <= 1e-8)
+    return classify_eigenvalues(eigenvalues, np.abs(eigenvalues) <= 1e-8)
 
 
 @mistake("critical_point_type", "saddle_before_degenerate")
@@ -106,19 +97,19 @@ def _critical_saddle_first(hessian, tol=1e-8):
     eigenvalues = _eigenvalues(hessian)
     if np.any(eigenvalues > tol) and np.any(eigenvalues < -tol):
         return "saddle"
-    return _classify(eigenvalues, np.abs(eigenvalues) <= tol)
+    return classify_eigenvalues(eigenvalues, np.abs(eigenvalues) <= tol)
 
 
 @mistake("critical_point_type", "ignores_degenerate")
 def _critical_no_degenerate(hessian, tol=1e-8):
     eigenvalues = _eigenvalues(hessian)
-    return _classify(eigenvalues, False)
+    return classify_eigenvalues(eigenvalues, False)
 
 
 @mistake("critical_point_type", "diagonal_signs")
 def _critical_diagonal(hessian, tol=1e-8):
     diagonal = np.diag(np.asarray(hessian, dtype=float))
-    return _classify(diagonal, np.abs(diagonal) <= tol)
+    return classify_eigenvalues(diagonal, np.abs(diagonal) <= tol)
 
 
 @mistake("critical_point_type", "entry_signs")
@@ -126,7 +117,7 @@ def _critical_entries(hessian, tol=1e-8):
     entries = np.asarray(hessian, dtype=float)
     if np.all(np.abs(entries) <= tol):
         return "degenerate"
-    return _classify(entries[np.abs(entries) > tol], False)
+    return classify_eigenvalues(entries[np.abs(entries) > tol], False)
 
 
 @mistake("critical_point_type", "determinant_test")
