@@ -14,22 +14,16 @@ def initialize_adam_cases(rng):
     return zero_state_cases(rng)
 
 
-@mistake("initialize_adam", "keys_like_parameters")
-def _adam_init_keys(parameters):
-    wrong = WRONG_STATES["keys_like_parameters"]
-    return wrong(parameters), wrong(parameters)
+def _both_states_wrong(wrong):
+    def initialize_adam(parameters):
+        return wrong(parameters), wrong(parameters)
+
+    return initialize_adam
 
 
-@mistake("initialize_adam", "transposed_shape")
-def _adam_init_transposed(parameters):
-    wrong = WRONG_STATES["transposed_shape"]
-    return wrong(parameters), wrong(parameters)
-
-
-@mistake("initialize_adam", "last_layer_skipped")
-def _adam_init_range_l(parameters):
-    wrong = WRONG_STATES["last_layer_skipped"]
-    return wrong(parameters), wrong(parameters)
+# The zero-state mistakes of initialize_velocity, made in v and s alike.
+for _mistake_id in ("keys_like_parameters", "transposed_shape", "last_layer_skipped"):
+    mistake("initialize_adam", _mistake_id)(_both_states_wrong(WRONG_STATES[_mistake_id]))
 
 
 @mistake("initialize_adam", "s_starts_at_one")
