@@ -1,0 +1,90 @@
+"""Short, useful errors when a cell runs before the work it depends on.
+
+>>> from optim_helpers.progress import explain_unfinished
+>>> explain_unfinished({"ewa": "Exercise 1", "effective_window": "Exercise 2"})
+
+After this call (in a notebook's setup cell), a cell that calls an exercise
+function still holding ``raise NotImplementedError()`` shows one line instead
+of a traceback::
+
+    NotImplementedError: `ewa` is not written yet: finish Exercise 1 above
+    (the cell that starts `def ewa`), then run this cell again.
+
+and a ``NameError`` (typically: the kernel was restarted, so the functions
+defined above are gone) keeps its usual traceback with one line of advice
+after it: Run → Run All Above.
+
+The cell still fails (an ``error`` output, an execute reply with status
+"error"), so nbgrader scores a test cell 0 and nbclient/nbval see the failure.
+``check(fn)`` catches ``NotImplementedError`` itself and is not affected.
+Outside IPython the call does nothing.
+"""
+
+import sys
+import types
+
+RESTART_ADVICE = ("If the kernel was restarted, the cells above have to run again: click in this cell, "
+                  "then Run → Run All Above.")
+
+
+def explain_unfinished(exercises=None, shell=None):
+    """Install the short messages for unfinished exercises in the running IPython kernel.
+
+    Parameters
+    ----------
+    exercises : dict, optional
+        ``{function name: what the notebook calls its exercise}``, e.g.
+        ``{"ewa": "Exercise 1"}``. A function not listed is still explained,
+        as "the exercise above".
+    shell : IPython InteractiveShell, optional
+        The shell to install into; by default the running one.
+
+    Calling it again replaces the earlier installation.
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return
+        shell = get_ipython()
+    if shell is None:
+        return
+    labels = dict(exercises or {})
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        if issubclass(etype, NotImplementedError):
+            name = unfinished_exercise(tb, shell.user_ns)
+            if name is not None:
+                message = unfinished_message(name, labels.get(name))
+                shell._showtraceback(etype, etype(message), [f"\x1b[0;31m{etype.__name__}\x1b[0m: {message}"])
+                return None
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        if issubclass(etype, NameError):
+            print(RESTART_ADVICE, file=sys.stderr)
+        return None
+
+    shell.set_custom_exc((NotImplementedError, NameError), handler)
+
+
+def unfinished_exercise(tb, namespace):
+    """Name of the notebook function whose own code raised (the innermost frame of ``tb``), or None.
+
+    Only a function defined in the notebook counts: its name in ``namespace``
+    must refer to a function with exactly the code object of that frame.
+    """
+    if tb is None:
+        return None
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    function = namespace.get(code.co_name)
+    if isinstance(function, types.FunctionType) and function.__code__ is code:
+        return code.co_name
+    return None
+
+
+def unfinished_message(name, exercise=None):
+    """The one line shown when ``name`` still raises ``NotImplementedError``."""
+    where = f"{exercise} above" if exercise else "its exercise above"
+    return (f"`{name}` is not written yet: finish {where} (the cell that starts `def {name}`), "
+            f"then run this cell again.")
