@@ -31,11 +31,16 @@ def plot_series(x, series, title="", xlabel="", ylabel="", ax=None, **scatter_kw
     return ax
 
 
-def plot_cost_curves(costs, title="Cost", xlabel="epoch", ax=None, log=False):
-    """One line per optimizer or setting: ``costs = {label: values}``."""
+def plot_cost_curves(costs, title="Cost", xlabel="epoch", ax=None, log=False, styles=None):
+    """One line per optimizer or setting: ``costs = {label: values}``.
+
+    ``styles`` maps some labels to extra line properties, e.g. ``{"momentum": {"linestyle": "--"}}``,
+    so that curves lying on top of each other stay distinguishable.
+    """
     ax = new_axes(ax)
+    styles = styles or {}
     for label, values in costs.items():
-        ax.plot(np.arange(1, len(values) + 1), values, label=label, linewidth=1.2)
+        ax.plot(np.arange(1, len(values) + 1), values, label=label, **{"linewidth": 1.2, **styles.get(label, {})})
     ax.set(title=title, xlabel=xlabel, ylabel="cost")
     if log:
         ax.set_yscale("log")
