@@ -4,8 +4,8 @@
 >>> explain_unfinished({"ewa": "Exercise 1", "effective_window": "Exercise 2"})
 
 After this call (in a notebook's setup cell), a cell that calls an exercise
-function still holding ``raise NotImplementedError()`` shows one line instead
-of a traceback::
+function still holding nbgrader's ``raise NotImplementedError()`` (no message)
+shows one line instead of a traceback::
 
     NotImplementedError: `ewa` is not written yet: finish Exercise 1 above
     (the cell that starts `def ewa`), then run this cell again.
@@ -52,7 +52,7 @@ def explain_unfinished(exercises=None, shell=None):
     labels = dict(exercises or {})
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        if issubclass(etype, NotImplementedError):
+        if issubclass(etype, NotImplementedError) and not value.args:
             name = unfinished_exercise(tb, shell.user_ns)
             if name is not None:
                 message = unfinished_message(name, labels.get(name))

@@ -1,0 +1,36 @@
+"""A cell that calls an unfinished exercise names the exercise to finish, in one line (optim_helpers.progress)."""
+
+import nbformat
+from notebook_tools import NOTEBOOKS, errors, execute, text_output
+
+from grader.release import release
+
+MESSAGE = "`ewa` is not written yet: finish Exercise 1 above (the cell that starts `def ewa`), then run this cell again."
+
+
+def test_experiment_cell_of_a_released_notebook_names_the_exercise_to_finish(tmp_path):
+    (path,) = release(tmp_path, ["02_exponentially_weighted_averages"])
+    executed = execute(nbformat.read(path, as_version=4), path.parent)
+    experiment = next(cell for cell in executed.cells if "averages = {beta: ewa(theta, beta)" in cell.source)
+    (error,) = errors(experiment)
+    assert error.ename == "NotImplementedError"
+    assert error.evalue == MESSAGE
+    assert len(error.traceback) == 1 and MESSAGE in error.traceback[0], "one line, no frames"
+
+
+def test_other_errors_keep_their_traceback(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "from optim_helpers.progress import explain_unfinished\nexplain_unfinished()",
+        "def helper():\n    raise NotImplementedError('a message of my own')\nhelper()",
+        "def ewa(theta, beta):\n    raise NotImplementedError()\newa([1.0], 0.9)",
+        "name_from_before_the_restart",
+    )]
+    cells = execute(nb, NOTEBOOKS).cells
+    (own,) = errors(cells[1])
+    assert own.evalue == "a message of my own" and len(own.traceback) > 1
+    (unfinished,) = errors(cells[2])
+    assert unfinished.evalue.startswith("`ewa` is not written yet: finish its exercise above")
+    (name_error,) = errors(cells[3])
+    assert name_error.ename == "NameError"
+    assert "Run → Run All Above" in "".join(o.get("text", "") for o in cells[3].outputs), text_output(cells[3])
