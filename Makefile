@@ -51,9 +51,10 @@ demo: $(INSTALLED) system-deps
 bench: $(INSTALLED) system-deps
 	$(BIN)/python -m grader.bench
 
-$(INSTALLED): requirements.txt
+$(INSTALLED): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 ## system-deps: bubblewrap (grading sandbox) and chromium (browser test), from Debian's packages

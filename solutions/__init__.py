@@ -23,7 +23,11 @@ from solutions.mini_batch import (
     random_mini_batches,
     update_parameters_with_gd,
 )
-from solutions.momentum import initialize_velocity, update_parameters_with_momentum
+from solutions.momentum import (
+    initialize_velocity,
+    update_parameters_with_momentum,
+    update_parameters_with_nesterov,
+)
 from solutions.rmsprop import initialize_rmsprop, update_parameters_with_rmsprop
 
 __all__ = [
@@ -44,5 +48,6 @@ __all__ = [
     "update_parameters_with_adam",
     "update_parameters_with_gd",
     "update_parameters_with_momentum",
+    "update_parameters_with_nesterov",
     "update_parameters_with_rmsprop",
 ]

@@ -1,14 +1,6 @@
-"""Shared test setup: import paths and the nbgrader helpers every notebook test needs."""
+"""Shared test setup. solutions, grader and optim_helpers are installed into the venv (pyproject.toml)."""
 
 import os
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parent.parent
-NOTEBOOKS = REPO / "notebooks"
-for path in (REPO, NOTEBOOKS):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
 
 # Kernels started by nbval and nbclient inherit this: figures need no display.
 os.environ.setdefault("MPLBACKEND", "Agg")

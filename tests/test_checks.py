@@ -7,13 +7,13 @@ import pytest
 
 import solutions
 from optim_helpers.checks import check, mistake_message
-from optim_helpers.checks._core import REGISTRY
-from solutions.cases import CASES, MISTAKES
+from optim_helpers.checks._core import known_exercises
+from solutions.cases import CASES, MISTAKES, SENTENCES
 
 KNOWN_MISTAKES = [(name, mistake_id) for name in sorted(MISTAKES) for mistake_id in MISTAKES[name]]
 
 
-@pytest.mark.parametrize("name", sorted(REGISTRY))
+@pytest.mark.parametrize("name", known_exercises())
 def test_reference_solution_passes(name, capsys):
     check(getattr(solutions, name))
     assert re.fullmatch(rf"✔ {name}: all \d+ checks passed\.\n", capsys.readouterr().out)
@@ -28,13 +28,19 @@ def test_each_known_mistake_is_named(name, mistake_id):
     assert expected in str(failure.value), f"check({name}) with mistake {mistake_id!r} said:\n{failure.value}"
 
 
-@pytest.mark.parametrize("name", sorted(REGISTRY))
+@pytest.mark.parametrize("name, mistake_id", KNOWN_MISTAKES)
+def test_the_sentence_check_says_is_the_one_written_beside_the_mistake(name, mistake_id):
+    if mistake_id in SENTENCES.get(name, {}):
+        assert mistake_message(name, mistake_id) == SENTENCES[name][mistake_id]
+
+
+@pytest.mark.parametrize("name", known_exercises())
 def test_every_exercise_names_at_least_three_mistakes(name):
-    assert len(MISTAKES.get(name, {})) >= 3
+    assert len(SENTENCES.get(name, {})) >= 3
 
 
 def test_every_function_of_the_contract_has_cases_and_checks():
-    assert set(solutions.__all__) == set(CASES) == set(REGISTRY)
+    assert set(solutions.__all__) == set(CASES) == set(known_exercises())
 
 
 def test_not_a_function_is_explained():
@@ -62,15 +68,15 @@ def test_function_that_raises_shows_the_error_and_the_inputs():
     def ewa(theta, beta):
         return theta[100]
 
-    with pytest.raises(AssertionError, match=r"raised IndexError: .*\n  when called with \(\["):
+    with pytest.raises(AssertionError, match=r"raised IndexError: .*\n.*\n  Called with \(theta=\["):
         check(ewa)
 
 
 def test_unknown_wrong_value_points_at_the_first_difference():
     def ewa(theta, beta):
-        return np.asarray(theta) * 2.0
+        return np.asarray(theta, dtype=float) ** 2
 
-    with pytest.raises(AssertionError, match=r"returned a wrong value: the result\[0\] is .*, expected "):
+    with pytest.raises(AssertionError, match=r"returned a wrong value: v\[0\] is .*, expected "):
         check(ewa)
 
 

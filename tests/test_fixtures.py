@@ -1,20 +1,44 @@
-"""The check() fixtures shipped to learners are exactly what solutions/ produces today."""
+"""The check() fixtures shipped to learners are exactly what solutions/ produces today, and compact."""
 
 import json
 
 import pytest
 
-from solutions.fixtures import FIXTURES, build_all, render
+from solutions.cases import CASES
+from solutions.fixtures import FIXTURES, build, render
 
 
-@pytest.mark.parametrize("topic, cases", sorted(build_all().items()))
-def test_stored_fixtures_are_up_to_date(topic, cases):
-    path = FIXTURES / f"{topic}.json"
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_stored_fixtures_are_up_to_date(name):
+    path = FIXTURES / f"{name}.json"
     assert path.exists(), f"{path} is missing: run python -m solutions.fixtures"
-    assert json.loads(path.read_text()) == json.loads(render(cases)), (
+    assert path.read_text(encoding="utf-8") == render(build(name)), (
         f"{path} is out of date: run python -m solutions.fixtures"
     )
 
 
 def test_no_stale_fixture_files():
-    assert {path.stem for path in FIXTURES.glob("*.json")} == set(build_all())
+    assert {path.stem for path in FIXTURES.glob("*.json")} == set(CASES)
+
+
+def test_fixtures_stay_small():
+    # 1.3 MB before rounding, elision and one file per exercise; a regression would show here first.
+    assert sum(path.stat().st_size for path in FIXTURES.glob("*.json")) < 700_000
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_floats_are_rounded_to_ten_digits(name):
+    numbers = []
+
+    def collect(value):
+        if isinstance(value, float):
+            numbers.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+
+    collect(json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))["cases"])
+    assert all(float(f"{x:.10g}") == x for x in numbers if x == x)

@@ -3,9 +3,12 @@
 * ``CASES[name](rng)`` returns a list of ``(args, kwargs)`` for exercise ``name``:
   non-zero states, several shapes and several steps, so a half-right function fails.
   check()'s fixtures use a fixed seed; the grader's judge draws fresh inputs per submission.
-* ``MISTAKES[name][mistake_id]`` is a wrong implementation making exactly that mistake.
-  The fixtures store what each one returns, so check() can name it, and the tests
-  assert that check() names every one.
+* ``RETURNS[name]`` names what the exercise returns (``("parameters", "v")``), so check()
+  can say ``v["dW1"][0, 0]`` rather than ``the result[1]['dW1'][0, 0]``.
+* ``MISTAKES[name][mistake_id]`` is a wrong implementation making exactly that mistake, and
+  ``SENTENCES[name][mistake_id]`` the sentence check() says about it (it follows the
+  function's name). ``python -m solutions.fixtures`` stores both, as numbers and text, for
+  check(); the tests assert that check() names every one.
 
 A topic module (``ewa.py``, ``momentum.py``, ...) registers with :func:`cases_for`
 and :func:`mistake`; every module in this package is imported here.
@@ -17,33 +20,45 @@ import pkgutil
 import numpy as np
 
 CASES = {}
+RETURNS = {}
 MISTAKES = {}
+SENTENCES = {}
+
+# Mistakes check() detects from behaviour, with a sentence of its own: registered without one.
+BEHAVIOUR_MISTAKES = ("mutates_input", "global_rng")
 
 
-def cases_for(name):
-    """Register a case builder ``builder(rng) -> [(args, kwargs), ...]`` for exercise ``name``."""
+def cases_for(name, returns=("the result",)):
+    """Register a case builder ``builder(rng) -> [(args, kwargs), ...]`` for exercise ``name``.
+
+    ``returns`` names the returned values, one name per item of a returned tuple.
+    """
 
     def register(builder):
         CASES[name] = builder
+        RETURNS[name] = tuple(returns)
         return builder
 
     return register
 
 
-def mistake(name, mistake_id):
-    """Register a wrong implementation of exercise ``name``."""
+def mistake(name, mistake_id, sentence=None):
+    """Register a wrong implementation of exercise ``name`` and what check() says about it.
+
+    ``sentence`` follows the function's name (``"ewa swapped the weights: ..."``); only the
+    :data:`BEHAVIOUR_MISTAKES` go without one.
+    """
+    if (sentence is None) != (mistake_id in BEHAVIOUR_MISTAKES):
+        raise ValueError(f"{name}/{mistake_id}: a sentence is needed for every mistake but {BEHAVIOUR_MISTAKES}")
 
     def register(fn):
         fn.__name__ = name
         MISTAKES.setdefault(name, {})[mistake_id] = fn
+        if sentence is not None:
+            SENTENCES.setdefault(name, {})[mistake_id] = sentence
         return fn
 
     return register
-
-
-def topic_of(name):
-    """The topic module (e.g. ``"ewa"``) that registered exercise ``name``."""
-    return CASES[name].__module__.rsplit(".", 1)[-1]
 
 
 def random_parameters(rng, layer_dims):

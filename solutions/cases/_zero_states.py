@@ -30,12 +30,32 @@ WRONG_STATES = {
     "last_layer_skipped": lambda parameters: _state(parameters, np.zeros_like, layers=range(1, len(parameters) // 2)),
 }
 
+LAST_LAYER_SKIPPED = ("left out the last layer: with L = len(parameters) // 2 layers, loop over l = 1 … L, "
+                      "i.e. range(1, L + 1).")
 
-def register_zero_state_mistakes(name):
-    """Register every :data:`WRONG_STATES` mistake for the one-state initializer ``name``."""
+
+def zero_state_sentences(state):
+    """What check() says about each :data:`WRONG_STATES` mistake, for the state called ``state`` (v or s)."""
+    return {
+        "keys_like_parameters": f"keyed {state} like the parameters (\"W1\", \"b1\", ...); key it like the "
+        f"gradients: {state}[\"dW1\"], {state}[\"db1\"], ..., {state}[\"dWL\"], {state}[\"dbL\"].",
+        "transposed_shape": f"gave {state}[\"dW1\"] the transposed shape; each entry has exactly the shape of "
+        "its parameter: np.zeros_like(parameters[\"W\" + str(l)]) or np.zeros(W.shape).",
+        "scalar_zeros": f"stored the number 0 in {state}; store an array of zeros shaped like the parameter: "
+        "np.zeros_like(parameters[\"W\" + str(l)]).",
+        "ones": f"filled {state} with ones; it starts at zeros (np.zeros_like), because nothing has been averaged yet.",
+        "copied_parameters": f"filled {state} with the parameters' values; it starts at zeros of the same shape: "
+        "np.zeros_like(parameters[\"W\" + str(l)]).",
+        "last_layer_skipped": LAST_LAYER_SKIPPED,
+    }
+
+
+def register_zero_state_mistakes(name, state):
+    """Register every :data:`WRONG_STATES` mistake for the initializer ``name`` of the state ``state``."""
+    sentences = zero_state_sentences(state)
     for mistake_id, wrong_state in WRONG_STATES.items():
 
         def wrong(parameters, _wrong_state=wrong_state):
             return _wrong_state(parameters)
 
-        mistake(name, mistake_id)(wrong)
+        mistake(name, mistake_id, sentences[mistake_id])(wrong)

@@ -34,7 +34,7 @@ def _positive_entry_saddle(rng, n):
     return a * np.ones((n, n)) - rng.uniform(0.3, 0.8) * a * np.eye(n)
 
 
-@cases_for("critical_point_type")
+@cases_for("critical_point_type", returns=("the kind",))
 def critical_point_type_cases(rng):
     hessians = [
         np.array([[rng.uniform(0.5, 3)]]),
@@ -64,6 +64,9 @@ def critical_point_type_cases(rng):
     small = _with_eigenvalues(rng, [1e-5, 1.0, 2.0])
     tiny = _with_eigenvalues(rng, [-1e-10, -1.0, -rng.uniform(1, 3)])
     cases += [((small,), {}), ((small,), {"tol": 1e-4}), ((small, 1e-4), {}), ((tiny,), {"tol": 1e-12})]
+    # Eigenvalues exactly at the tolerance count as zero (|λ| ≤ tol): powers of two, so eigvalsh returns them exactly.
+    cases += [((np.diag([0.25, 1.0, 2.0]),), {"tol": 0.25}), ((np.diag([-2.0, -1.0, -0.25]), 0.25), {})]
+    cases += [((np.diag([2.0, 2.0]),), {}), ((np.diag([0.0, 2.0]),), {})]  # x² + y² and x²: flat along y
     return cases
 
 
@@ -73,26 +76,41 @@ def _eigenvalues(hessian):
 
 # When several mistakes explain every failing case, check() names the first registered: keep the
 # specific ones (exact_zero, saddle_before_degenerate) before the broad ignores_degenerate.
-@mistake("critical_point_type", "min_max_swapped")
+@mistake("critical_point_type", "min_max_swapped",
+         "swapped minimum and maximum: all eigenvalues positive means the surface curves up in every "
+         "direction, a minimum; all negative, a maximum.")
 def _critical_swapped(hessian, tol=1e-8):
     eigenvalues = _eigenvalues(hessian)
     kind = classify_eigenvalues(eigenvalues, np.abs(eigenvalues) <= tol)
     return {"minimum": "maximum", "maximum": "minimum"}.get(kind, kind)
 
 
-@mistake("critical_point_type", "exact_zero")
+@mistake("critical_point_type", "exact_zero",
+         "tested eigenvalues with == 0; computed eigenvalues of a singular matrix are tiny (like 1e-16), not "
+         "exactly 0. Treat |λ| ≤ tol as zero.")
 def _critical_exact_zero(hessian, tol=1e-8):
     eigenvalues = _eigenvalues(hessian)
     return classify_eigenvalues(eigenvalues, eigenvalues == 0)
 
 
-@mistake("critical_point_type", "ignores_tol")
+@mistake("critical_point_type", "strict_tol",
+         "counted an eigenvalue as zero only when |λ| < tol; the contract says |λ| ≤ tol, so an eigenvalue "
+         "exactly at the tolerance is zero too: use np.abs(eigenvalues) <= tol.")
+def _critical_strict_tol(hessian, tol=1e-8):
+    eigenvalues = _eigenvalues(hessian)
+    return classify_eigenvalues(eigenvalues, np.abs(eigenvalues) < tol)
+
+
+@mistake("critical_point_type", "ignores_tol",
+         "ignored the tol argument: count an eigenvalue as zero when |λ| ≤ tol, for the tol you were given.")
 def _critical_ignores_tol(hessian, tol=1e-8):
     eigenvalues = _eigenvalues(hessian)
     return classify_eigenvalues(eigenvalues, np.abs(eigenvalues) <= 1e-8)
 
 
-@mistake("critical_point_type", "saddle_before_degenerate")
+@mistake("critical_point_type", "saddle_before_degenerate",
+         "returned \"saddle\" for a Hessian with a zero eigenvalue; any zero eigenvalue makes the point "
+         "\"degenerate\", so test for zeros first.")
 def _critical_saddle_first(hessian, tol=1e-8):
     eigenvalues = _eigenvalues(hessian)
     if np.any(eigenvalues > tol) and np.any(eigenvalues < -tol):
@@ -100,19 +118,26 @@ def _critical_saddle_first(hessian, tol=1e-8):
     return classify_eigenvalues(eigenvalues, np.abs(eigenvalues) <= tol)
 
 
-@mistake("critical_point_type", "ignores_degenerate")
+@mistake("critical_point_type", "ignores_degenerate",
+         "never returned \"degenerate\": when an eigenvalue is zero (|λ| ≤ tol) the second-derivative test "
+         "cannot decide, so return \"degenerate\".")
 def _critical_no_degenerate(hessian, tol=1e-8):
     eigenvalues = _eigenvalues(hessian)
     return classify_eigenvalues(eigenvalues, False)
 
 
-@mistake("critical_point_type", "diagonal_signs")
+@mistake("critical_point_type", "diagonal_signs",
+         "looked at the signs of the diagonal entries; the kind depends on the eigenvalues "
+         "(np.linalg.eigvalsh): [[1, 2], [2, 1]] has a positive diagonal but eigenvalues 3 and −1, a saddle.")
 def _critical_diagonal(hessian, tol=1e-8):
     diagonal = np.diag(np.asarray(hessian, dtype=float))
     return classify_eigenvalues(diagonal, np.abs(diagonal) <= tol)
 
 
-@mistake("critical_point_type", "entry_signs")
+@mistake("critical_point_type", "entry_signs",
+         "looked at the signs of the matrix entries; the kind depends on the eigenvalues "
+         "(np.linalg.eigvalsh): [[1, 2], [2, 1]] has only positive entries but eigenvalues 3 and −1, a "
+         "saddle.")
 def _critical_entries(hessian, tol=1e-8):
     entries = np.asarray(hessian, dtype=float)
     if np.all(np.abs(entries) <= tol):
@@ -120,7 +145,9 @@ def _critical_entries(hessian, tol=1e-8):
     return classify_eigenvalues(entries[np.abs(entries) > tol], False)
 
 
-@mistake("critical_point_type", "determinant_test")
+@mistake("critical_point_type", "determinant_test",
+         "used the determinant (the 2 × 2 test); in n dimensions use all eigenvalues: two negative "
+         "eigenvalues and one positive also give a positive determinant.")
 def _critical_determinant(hessian, tol=1e-8):
     hessian = np.asarray(hessian, dtype=float)
     determinant = np.linalg.det(hessian)
@@ -155,7 +182,7 @@ def _clear_seed(rng, n, trials):
             return seed
 
 
-@cases_for("fraction_positive_definite")
+@cases_for("fraction_positive_definite", returns=("the fraction",))
 def fraction_positive_definite_cases(rng):
     sizes = [(1, 40), (2, 300), (3, 500), (2, 1), (int(rng.integers(2, 6)), int(rng.integers(50, 1500)))]
     cases = [((n,), {"trials": trials, "seed": _clear_seed(rng, n, trials)}) for n, trials in sizes]
@@ -171,48 +198,63 @@ def _smallest_and_largest(n, trials, seed):
     return eigenvalues[:, 0], eigenvalues[:, -1]
 
 
-@mistake("fraction_positive_definite", "non_symmetric")
+@mistake("fraction_positive_definite", "non_symmetric",
+         "used matrices that are not symmetric: build S = (A + Aᵀ)/2 and take the eigenvalues of S "
+         "(np.linalg.eigvalsh reads only one triangle of its argument, so an unsymmetrized A silently gives a"
+         " different ensemble).")
 def _fpd_non_symmetric(n, trials=1000, seed=0):
     A = np.random.default_rng(seed).standard_normal((trials, n, n))
     return float(np.mean(np.linalg.eigvalsh(A)[:, 0] > 0))
 
 
-@mistake("fraction_positive_definite", "any_positive")
+@mistake("fraction_positive_definite", "any_positive",
+         "counted matrices with at least one positive eigenvalue; a matrix counts only when ALL its "
+         "eigenvalues are positive (its smallest eigenvalue > 0).")
 def _fpd_any_positive(n, trials=1000, seed=0):
     _, largest = _smallest_and_largest(n, trials, seed)
     return float(np.mean(largest > 0))
 
 
-@mistake("fraction_positive_definite", "negative_definite")
+@mistake("fraction_positive_definite", "negative_definite",
+         "counted matrices whose eigenvalues are all negative; count those whose eigenvalues are all positive"
+         " (smallest eigenvalue > 0).")
 def _fpd_negative_definite(n, trials=1000, seed=0):
     _, largest = _smallest_and_largest(n, trials, seed)
     return float(np.mean(largest < 0))
 
 
-@mistake("fraction_positive_definite", "fraction_of_eigenvalues")
+@mistake("fraction_positive_definite", "fraction_of_eigenvalues",
+         "returned the fraction of positive eigenvalues; return the fraction of MATRICES whose eigenvalues "
+         "are all positive.")
 def _fpd_fraction_of_eigenvalues(n, trials=1000, seed=0):
     return float(np.mean(np.linalg.eigvalsh(_symmetric_matrices(n, trials, seed)) > 0))
 
 
-@mistake("fraction_positive_definite", "count")
+@mistake("fraction_positive_definite", "count",
+         "returned the number of positive definite matrices; divide by trials to get a fraction.")
 def _fpd_count(n, trials=1000, seed=0):
     smallest, _ = _smallest_and_largest(n, trials, seed)
     return int(np.sum(smallest > 0))
 
 
-@mistake("fraction_positive_definite", "ignores_trials")
+@mistake("fraction_positive_definite", "ignores_trials",
+         "did not use the trials argument: draw trials matrices.")
 def _fpd_ignores_trials(n, trials=1000, seed=0):
     smallest, _ = _smallest_and_largest(n, 1000, seed)
     return float(np.mean(smallest > 0))
 
 
-@mistake("fraction_positive_definite", "ignores_seed")
+@mistake("fraction_positive_definite", "ignores_seed",
+         "gave the same answer for different seeds: build rng = np.random.default_rng(seed) from the seed "
+         "argument.")
 def _fpd_ignores_seed(n, trials=1000, seed=0):
     smallest, _ = _smallest_and_largest(n, trials, 0)
     return float(np.mean(smallest > 0))
 
 
-@mistake("fraction_positive_definite", "new_rng_per_trial")
+@mistake("fraction_positive_definite", "new_rng_per_trial",
+         "created a new generator for every trial, so every trial drew the same matrix: create rng = "
+         "np.random.default_rng(seed) once, before drawing.")
 def _fpd_new_rng_per_trial(n, trials=1000, seed=0):
     smallest, _ = _smallest_and_largest(n, 1, seed)
     return float(smallest[0] > 0)
