@@ -79,9 +79,15 @@ def first_difference(actual, expected, where="the result", rtol=1e-6, atol=1e-9,
     if isinstance(expected, (tuple, list)):
         return _sequence_difference(actual, expected, where, rtol, atol)
     if isinstance(expected, str):
+        if actual is None:
+            return Difference(where, _none_returned(where), actual, expected, explained=True)
         if actual == expected:
             return None
-        return Difference(where, f"{where} should be {expected!r}, got {short_repr(actual)}", actual, expected)
+        sentence = f"{where} should be {expected!r}, got {short_repr(actual)}"
+        if isinstance(actual, str) and actual.strip().lower() == expected:
+            return Difference(where, f"{sentence}: spell it exactly, in lower case and without spaces", actual,
+                              expected, explained=True)
+        return Difference(where, sentence, actual, expected)
     return _numeric_difference(actual, expected, where, rtol, atol)
 
 

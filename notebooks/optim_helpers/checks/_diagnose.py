@@ -90,7 +90,7 @@ def explain_values(difference, fn, args, kwargs):
         return None
     actual, expected = np.asarray(difference.actual, dtype=float), np.asarray(difference.expected, dtype=float)
     named = dict(zip(argument_names(fn), args), **kwargs)
-    for explain in (_not_finite, _shifted, _factor, _offset):
+    for explain in (_not_finite, _shifted, _rounded, _factor, _offset, _step_factor):
         sentence = explain(actual, expected, named, difference.where)
         if sentence:
             return sentence
@@ -117,7 +117,8 @@ def _shifted(actual, expected, named, where):
     return None
 
 
-def _factor(actual, expected, named, where):
+def _constant_ratio(actual, expected):
+    """``actual / expected`` when it is the same number (not 1) wherever ``expected`` is not 0, else None."""
     usable = np.abs(expected) > 1e-12
     if not usable.any() or np.any(np.abs(actual[~usable]) > 1e-9):
         return None
@@ -125,13 +126,20 @@ def _factor(actual, expected, named, where):
     ratio = float(ratios.flat[0])
     if not np.allclose(ratios, ratio, rtol=1e-6) or np.isclose(ratio, 1.0):
         return None
+    return ratio
+
+
+def _factor(actual, expected, named, where):
+    ratio = _constant_ratio(actual, expected)
+    if ratio is None:
+        return None
     if np.isclose(ratio, -1.0):
         return f"returned {where} with the opposite sign everywhere: check + against − in your formula."
     name = _name_of(ratio, named)
     if name:
         return (f"returned {where} multiplied by {name} (= {ratio:.6g}): there is a factor {name} too many, "
                 f"or its inverse is missing.")
-    if ratios.size > 1:
+    if actual.size > 1:
         return (f"returned {where} {ratio:.6g} times the right value everywhere: the formula has the right shape "
                 f"but a constant factor is wrong (a missing or extra coefficient).")
     return None
@@ -146,6 +154,35 @@ def _offset(actual, expected, named, where):
     what = f" (= {name})" if name else ""
     return (f"returned {where} off by the same amount {format_pair(shift, 0.0)[0]}{what} everywhere: a term is "
             f"added outside the expression it belongs to (check the parentheses), or left out.")
+
+
+def _rounded(actual, expected, named, where):
+    for decimals in range(0, 5):
+        if np.allclose(actual, np.round(expected, decimals), rtol=1e-9, atol=0):
+            got, wanted = format_pair(actual.flat[0], expected.flat[0])
+            return (f"returned {where} rounded to {decimals} decimal{'s' if decimals != 1 else ''} ({got} instead "
+                    f"of {wanted}): return the full float, without round(...) or int(...).")
+    return None
+
+
+STATE_ENTRY = re.compile(r'^(\w+)\["(\w+)"\]$')
+
+
+def _step_factor(actual, expected, named, where):
+    """An update whose step (new value − old value) is a constant multiple of the right step."""
+    match = STATE_ENTRY.match(where)
+    old = named.get(match.group(1), {}).get(match.group(2)) if match else None
+    if not isinstance(old, np.ndarray) or old.shape != actual.shape:
+        return None
+    ratio = _constant_ratio(actual - old, expected - old)
+    if ratio is None:
+        return None
+    if np.isclose(ratio, -1.0):
+        return f"moved {where} the wrong way: the step has the opposite sign (− where + belongs, or the reverse)."
+    name = _name_of(ratio, named)
+    factor = f"{name} (= {ratio:.6g})" if name else f"{ratio:.6g}"
+    return (f"moved {where} by {factor} times the right step: the update has a factor {name or 'of that size'} "
+            f"too many, or its inverse is missing.")
 
 
 def _name_of(value, named):

@@ -20,6 +20,8 @@ def _check_partition(runner, n_x, m, size, seed):
     X, Y = _labelled_data(n_x, m)
     call = f"for m = {m} examples and mini_batch_size = {size}"
     batches = runner.call(X, Y, mini_batch_size=size, seed=seed)
+    if batches is None:
+        runner.fail("returned None: did you forget `return`? (return mini_batches, the list you built)")
     runner.require(
         isinstance(batches, (list, tuple))
         and all(isinstance(batch, (list, tuple)) and len(batch) == 2 for batch in batches),
