@@ -119,96 +119,93 @@ def _adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999
     return new_parameters, new_v, new_s, v_corrected, s_corrected
 
 
-def register_adam_mistake(mistake_id, sentence, **knobs):
-    """Register the Adam variant ``_adam(..., **knobs)`` as the mistake ``mistake_id``."""
+def register_adam_mistake(mistake_id, sentence, knobs):
+    """Register the Adam variant ``_adam(..., **knobs(beta1, beta2, epsilon))`` as the mistake ``mistake_id``."""
 
     def wrong(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
-        resolved = {name: knob(beta1, beta2, epsilon) if callable(knob) and name != "correction" else knob
-                    for name, knob in knobs.items()}
-        return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, **resolved)
+        return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, **knobs(beta1, beta2, epsilon))
 
     mistake("update_parameters_with_adam", mistake_id, sentence)(wrong)
 
 
-# Each knob that depends on the hyperparameters is a function of (beta1, beta2, epsilon).
 register_adam_mistake(
     "missing_one_minus_beta1",
     "updated v with β₁·v + dW, without the (1 − β₁) factor: use v = β₁·v + (1 − β₁)·dW.",
-    v_weights=lambda b1, b2, eps: (b1, 1.0))
+    lambda b1, b2, eps: dict(v_weights=(b1, 1.0)))
 register_adam_mistake(
     "v_beta_for_one_minus_beta",
     "used β₁ where 1 − β₁ belongs in the first moment: it computed v = β₁·v + β₁·dW. The new gradient gets "
     "the small weight: v = β₁·v + (1 − β₁)·dW.",
-    v_weights=lambda b1, b2, eps: (b1, b1))
+    lambda b1, b2, eps: dict(v_weights=(b1, b1)))
 register_adam_mistake(
     "v_one_minus_beta_for_beta",
     "used 1 − β₁ where β₁ belongs in the first moment: it computed v = (1 − β₁)·v + (1 − β₁)·dW. The old "
     "average keeps the large weight: v = β₁·v + (1 − β₁)·dW.",
-    v_weights=lambda b1, b2, eps: (1 - b1, 1 - b1))
+    lambda b1, b2, eps: dict(v_weights=(1 - b1, 1 - b1)))
 register_adam_mistake(
     "v_swapped_weights",
     "swapped the weights of the first moment: it computed v = (1 − β₁)·v + β₁·dW; use v = β₁·v + (1 − β₁)·dW.",
-    v_weights=lambda b1, b2, eps: (1 - b1, b1))
+    lambda b1, b2, eps: dict(v_weights=(1 - b1, b1)))
 register_adam_mistake(
     "s_with_beta1",
     "built s with beta1; the second moment uses beta2: s = β₂·s + (1 − β₂)·dW².",
-    s_weights=lambda b1, b2, eps: (b1, 1 - b1))
+    lambda b1, b2, eps: dict(s_weights=(b1, 1 - b1)))
 register_adam_mistake(
     "missing_one_minus_beta2",
     "updated s with β₂·s + dW², without the (1 − β₂) factor: use s = β₂·s + (1 − β₂)·dW².",
-    s_weights=lambda b1, b2, eps: (b2, 1.0))
+    lambda b1, b2, eps: dict(s_weights=(b2, 1.0)))
 register_adam_mistake(
     "s_beta_for_one_minus_beta",
     "used β₂ where 1 − β₂ belongs in the second moment: it computed s = β₂·s + β₂·dW². The new squared "
     "gradient gets the small weight: s = β₂·s + (1 − β₂)·dW².",
-    s_weights=lambda b1, b2, eps: (b2, b2))
+    lambda b1, b2, eps: dict(s_weights=(b2, b2)))
 register_adam_mistake(
     "s_one_minus_beta_for_beta",
     "used 1 − β₂ where β₂ belongs in the second moment: it computed s = (1 − β₂)·s + (1 − β₂)·dW². The old "
     "average keeps the large weight: s = β₂·s + (1 − β₂)·dW².",
-    s_weights=lambda b1, b2, eps: (1 - b2, 1 - b2))
+    lambda b1, b2, eps: dict(s_weights=(1 - b2, 1 - b2)))
 register_adam_mistake(
     "s_swapped_weights",
     "swapped the weights of the second moment: it computed s = (1 − β₂)·s + β₂·dW²; "
     "use s = β₂·s + (1 − β₂)·dW².",
-    s_weights=lambda b1, b2, eps: (1 - b2, b2))
+    lambda b1, b2, eps: dict(s_weights=(1 - b2, b2)))
 register_adam_mistake(
     "no_bias_correction",
     "forgot the bias correction: v_corrected and s_corrected equal v and s. Divide each by its correction, "
     "v_corrected = v / (1 − β₁^t) and s_corrected = s / (1 − β₂^t), and step with the corrected moments.",
-    correction=lambda beta, step: 1.0)
+    lambda b1, b2, eps: dict(correction=lambda beta, step: 1.0))
 register_adam_mistake(
     "t_minus_one",
     "used t − 1 in the bias correction: at t = 1 that divides by 1 − β⁰ = 0 (hence nan and inf). t already "
     "counts from 1 on the first update: v_corrected = v / (1 − β₁^t), s_corrected = s / (1 − β₂^t).",
-    correction=lambda beta, step: 1 - beta ** (step - 1))
+    lambda b1, b2, eps: dict(correction=lambda beta, step: 1 - beta ** (step - 1)))
 register_adam_mistake(
     "t_plus_one",
     "used t + 1 in the bias correction, as if t started at 0; t already counts from 1 on the first update: "
     "v_corrected = v / (1 − β₁^t), s_corrected = s / (1 − β₂^t).",
-    correction=lambda beta, step: 1 - beta ** (step + 1))
+    lambda b1, b2, eps: dict(correction=lambda beta, step: 1 - beta ** (step + 1)))
 register_adam_mistake(
     "power_outside",
     "divided by (1 − β)^t; only β is raised to the power t: v / (1 − β₁^t), in Python 1 - beta1**t "
     "(** binds tighter than -).",
-    correction=lambda beta, step: (1 - beta) ** step)
+    lambda b1, b2, eps: dict(correction=lambda beta, step: (1 - beta) ** step))
 register_adam_mistake(
     "s_corrected_with_beta1",
     "corrected s with beta1; each moment is corrected with its own β: s_corrected = s / (1 − β₂^t).",
-    s_correction_beta=lambda b1, b2, eps: b1)
+    lambda b1, b2, eps: dict(s_correction_beta=b1))
 register_adam_mistake(
     "stepped_with_uncorrected",
     "computed the bias-corrected moments but stepped with the uncorrected ones; "
     "W = W − α·v_corrected / (√s_corrected + ε).",
-    step_with="uncorrected")
+    lambda b1, b2, eps: dict(step_with="uncorrected"))
 register_adam_mistake(
     "stepped_with_gradient",
     "stepped with the gradient dW instead of the first moment; W = W − α·v_corrected / (√s_corrected + ε).",
-    step_with="gradient")
+    lambda b1, b2, eps: dict(step_with="gradient"))
 register_adam_mistake(
     "epsilon_inside_sqrt",
     "added ε inside the square root; add it outside: W = W − α·v_corrected / (√s_corrected + ε).",
-    denominator=lambda b1, b2, eps: (lambda s_value: np.sqrt(s_value + eps)))
+    lambda b1, b2, eps: dict(denominator=lambda s_value: np.sqrt(s_value + eps)))
 
 
 @mistake("update_parameters_with_adam", "epsilon_outside_fraction",

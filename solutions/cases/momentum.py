@@ -29,17 +29,17 @@ def momentum_cases(rng):
     return cases
 
 
-def _momentum(parameters, grads, v, beta, learning_rate, old_weight=None, new_weight=None, step_with="v",
+def _momentum(parameters, grads, v, beta, learning_rate, old_weight=None, new_weight=None, direction=None,
               sign=-1.0):
-    """Momentum with one knob turned: the EWA weights, what the step uses, its sign."""
+    """Momentum with one knob turned: the EWA weights, the step's ``direction(new_v, old_v, dW)``, its sign."""
     old_weight = beta if old_weight is None else old_weight
     new_weight = 1 - beta if new_weight is None else new_weight
+    direction = direction or (lambda new, old, gradient: new)
     new_parameters, new_v = {}, {}
     for key in parameters:
         dkey = "d" + key
         new_v[dkey] = old_weight * v[dkey] + new_weight * grads[dkey]
-        direction = {"v": new_v[dkey], "old_v": v[dkey], "gradient": grads[dkey]}[step_with]
-        new_parameters[key] = parameters[key] + sign * learning_rate * direction
+        new_parameters[key] = parameters[key] + sign * learning_rate * direction(new_v[dkey], v[dkey], grads[dkey])
     return new_parameters, new_v
 
 
@@ -75,14 +75,14 @@ def _momentum_one_minus_beta_twice(parameters, grads, v, beta, learning_rate):
          "moved the parameters with the old velocity; update v first, then step with the new one: W = W − "
          "α·v.")
 def _momentum_old_v(parameters, grads, v, beta, learning_rate):
-    return _momentum(parameters, grads, v, beta, learning_rate, step_with="old_v")
+    return _momentum(parameters, grads, v, beta, learning_rate, direction=lambda new, old, gradient: old)
 
 
 @mistake("update_parameters_with_momentum", "stepped_with_gradient",
          "moved the parameters with the gradient (W − α·dW, plain gradient descent); momentum steps with the "
          "velocity: W = W − α·v.")
 def _momentum_gradient(parameters, grads, v, beta, learning_rate):
-    return _momentum(parameters, grads, v, beta, learning_rate, step_with="gradient")
+    return _momentum(parameters, grads, v, beta, learning_rate, direction=lambda new, old, gradient: gradient)
 
 
 @mistake("update_parameters_with_momentum", "added_velocity",
@@ -128,40 +128,40 @@ def nesterov_cases(rng):
     return momentum_cases(rng)
 
 
-def _nesterov(parameters, grads, v, beta, learning_rate, old_weight=None, new_weight=None, look_ahead_v="new",
-              look_ahead_weight=None):
-    """Nesterov momentum with one knob turned: the EWA weights, which v looks ahead, the gradient's weight."""
-    old_weight = beta if old_weight is None else old_weight
-    new_weight = 1 - beta if new_weight is None else new_weight
-    look_ahead_weight = 1 - beta if look_ahead_weight is None else look_ahead_weight
-    new_parameters, new_v = {}, {}
-    for key in parameters:
-        dkey = "d" + key
-        new_v[dkey] = old_weight * v[dkey] + new_weight * grads[dkey]
-        velocity = {"new": new_v[dkey], "old": v[dkey]}[look_ahead_v]
-        new_parameters[key] = parameters[key] - learning_rate * (beta * velocity + look_ahead_weight * grads[dkey])
-    return new_parameters, new_v
+def _look_ahead(beta, gradient_weight=None):
+    """The direction of a Nesterov step, ``β·v + (1 − β)·dW`` with the new v, or another weight of dW.
+
+    (With the old v, β·v_old + (1 − β)·dW is the new v itself: that "mistake" is plain momentum.)
+    """
+    gradient_weight = 1 - beta if gradient_weight is None else gradient_weight
+    return lambda new, old, gradient: beta * new + gradient_weight * gradient
+
+
+def _nesterov(parameters, grads, v, beta, learning_rate, **knobs):
+    """Nesterov momentum: momentum stepping along the look-ahead direction, with one knob turned."""
+    return _momentum(parameters, grads, v, beta, learning_rate, **{"direction": _look_ahead(beta), **knobs})
 
 
 @mistake("update_parameters_with_nesterov", "stepped_with_velocity",
          "stepped with the velocity alone, W = W − α·v: that is plain momentum. Nesterov looks ahead: "
          "W = W − α·(β·v + (1 − β)·dW), with the new v.")
 def _nesterov_plain_momentum(parameters, grads, v, beta, learning_rate):
-    return _nesterov(parameters, grads, v, beta, learning_rate, look_ahead_weight=0.0)
+    return _momentum(parameters, grads, v, beta, learning_rate)
 
 
-@mistake("update_parameters_with_nesterov", "look_ahead_with_old_velocity",
-         "looked ahead with the old velocity; update v = β·v + (1 − β)·dW first, then step with "
-         "W = W − α·(β·v + (1 − β)·dW) using that new v.")
-def _nesterov_old_velocity(parameters, grads, v, beta, learning_rate):
-    return _nesterov(parameters, grads, v, beta, learning_rate, look_ahead_v="old")
+@mistake("update_parameters_with_nesterov", "look_ahead_missing_beta",
+         "stepped with v + (1 − β)·dW; the look-ahead shrinks the new velocity by β: "
+         "W = W − α·(β·v + (1 − β)·dW).")
+def _nesterov_no_beta(parameters, grads, v, beta, learning_rate):
+    return _nesterov(parameters, grads, v, beta, learning_rate,
+                     direction=lambda new, old, gradient: new + (1 - beta) * gradient)
 
 
 @mistake("update_parameters_with_nesterov", "look_ahead_missing_one_minus_beta",
          "added the whole gradient in the look-ahead step, W − α·(β·v + dW); the gradient keeps its weight "
          "1 − β there too: W = W − α·(β·v + (1 − β)·dW).")
 def _nesterov_full_gradient(parameters, grads, v, beta, learning_rate):
-    return _nesterov(parameters, grads, v, beta, learning_rate, look_ahead_weight=1.0)
+    return _nesterov(parameters, grads, v, beta, learning_rate, direction=_look_ahead(beta, gradient_weight=1.0))
 
 
 @mistake("update_parameters_with_nesterov", "swapped_weights",
