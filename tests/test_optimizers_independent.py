@@ -124,3 +124,25 @@ def test_adam_first_step_is_the_learning_rate_times_the_gradient_sign():
             step = float(new[key][index]) - float(value[index])
             expected = 0.0 if g == 0.0 else -0.02 * math.copysign(1.0, g) * abs(g) / (abs(g) + 1e-8)
             assert step == pytest.approx(expected, rel=1e-9, abs=1e-15)
+
+
+@pytest.mark.parametrize("curvature, beta, learning_rate", [((1.0, 10.0), 0.9, 0.05), ((0.5, 3.0), 0.7, 0.2)])
+def test_nesterov_is_sutskevers_look_ahead_momentum(curvature, beta, learning_rate):
+    """Sutskever et al. 2013, eq. 3-4 (damped by 1 - beta): the gradient taken at the look-ahead point.
+
+    On f(w) = ½ Σ c_i w_i², Sutskever's iterate Θ with velocity u gives the look-ahead point
+    Θ − α·β·u; update_parameters_with_nesterov, fed the gradient at its own parameters, must
+    walk exactly through those look-ahead points.
+    """
+    theta, u = [1.0, -2.0], [0.0, 0.0]
+    parameters = {"W1": np.array([[1.0, -2.0]]), "b1": np.zeros((1, 1))}
+    v = solutions.initialize_velocity(parameters)
+    for step in range(1, STEPS + 1):
+        grads = {"dW1": np.array(curvature) * parameters["W1"], "db1": np.zeros((1, 1))}
+        parameters, v = solutions.update_parameters_with_nesterov(parameters, grads, v, beta, learning_rate)
+        for i, c in enumerate(curvature):
+            look_ahead = theta[i] - learning_rate * beta * u[i]
+            u[i] = beta * u[i] + (1.0 - beta) * c * look_ahead
+            theta[i] = theta[i] - learning_rate * u[i]
+            expected = theta[i] - learning_rate * beta * u[i]
+            assert float(parameters["W1"][0, i]) == pytest.approx(expected, rel=1e-10, abs=1e-12), f"w{i} at step {step}"
