@@ -27,3 +27,26 @@ def test_most_heldout_mistakes_get_a_cause():
     symptom_only = sorted(label for label, message in messages.items() if SYMPTOM_ONLY in message)
     named = 1 - len(symptom_only) / len(messages)
     assert named >= MIN_NAMED_FRACTION, f"only {named:.0%} named; symptom only: {symptom_only}"
+
+
+# The classes of unregistered mistakes issue 13 listed, each with the phrase that names its cause.
+CAUSES = {
+    "rows_shuffled": "the examples are the columns of X",
+    "len_x_as_m": "len(X) or X.shape[0]",
+    "cost_left_as_array": "float(...) or np.squeeze(...)",
+    "momentum_wrong_order": "item 0 looks like v, item 1 looks like parameters",
+    "adam_returns_in_other_order": "item 3 looks like s_corrected, item 4 looks like v_corrected",
+    "gd_layers_from_zero": "the layers are numbered 1 … L",
+    "ewa_forgot_return": "did you forget `return`?",
+    "ewa_scaled_by_beta": "multiplied by beta",
+    "gd_learning_rate_squared": "by learning_rate (= 0.1) times the right step",
+    "rmsprop_keys_like_parameters": "keyed like the parameters",
+    "update_lr_if_on_epoch": "works for one number but not for an array",
+    "window_rounded": "rounded to 1 decimal",
+}
+
+
+@pytest.mark.parametrize("label, phrase", sorted(CAUSES.items()))
+def test_heldout_class_is_named_by_its_cause(label, phrase):
+    wrong = next(fn for fn in HELDOUT if fn.__code__.co_name == label)
+    assert phrase in _message(wrong)
