@@ -101,10 +101,10 @@ def _tuple_difference(actual, expected, where, rtol, atol, names):
     wanted = f"({', '.join(names)})"
     if not isinstance(actual, (tuple, list)):
         return Difference(where, f"{where} should be the {len(expected)} values {wanted}, got one "
-                          f"{type(actual).__name__}: return {', '.join(names)}", actual, expected)
+                          f"{type(actual).__name__}: return {', '.join(names)}", actual, expected, explained=True)
     if len(actual) != len(expected):
-        return Difference(where, f"{where} should be the {len(expected)} values {wanted}, "
-                          f"got {len(actual)} values", actual, expected)
+        return Difference(where, f"{where} should be the {len(expected)} values {wanted}, got {len(actual)} "
+                          f"values: return {', '.join(names)}", actual, expected, explained=True)
     swapped = _swapped_items(actual, expected, rtol, atol)
     if swapped:
         looks = ", ".join(f"item {i} looks like {names[j]}" for i, j in swapped)
