@@ -169,20 +169,29 @@ STATE_ENTRY = re.compile(r'^(\w+)\["(\w+)"\]$')
 
 
 def _step_factor(actual, expected, named, where):
-    """An update whose step (new value − old value) is a constant multiple of the right step."""
+    """An update ``new = w·old + term`` whose term is a constant multiple of the right term.
+
+    ``w`` is 1 for a parameter step (W − α·...) and a β argument for a running average
+    (v = β·v + ...): the learner kept that part right and scaled (or flipped) the rest.
+    """
     match = STATE_ENTRY.match(where)
     old = named.get(match.group(1), {}).get(match.group(2)) if match else None
     if not isinstance(old, np.ndarray) or old.shape != actual.shape:
         return None
-    ratio = _constant_ratio(actual - old, expected - old)
-    if ratio is None:
-        return None
-    if np.isclose(ratio, -1.0):
-        return f"moved {where} the wrong way: the step has the opposite sign (− where + belongs, or the reverse)."
-    name = _name_of(ratio, named)
-    factor = f"{name} (= {ratio:.6g})" if name else f"{ratio:.6g}"
-    return (f"moved {where} by {factor} times the right step: the update has a factor {name or 'of that size'} "
-            f"too many, or its inverse is missing.")
+    kept = [("", 1.0)] + [(name, float(value)) for name, value in named.items()
+                          if name.startswith("beta") and isinstance(value, (int, float, np.floating))]
+    for weight_name, weight in kept:
+        ratio = _constant_ratio(actual - weight * old, expected - weight * old)
+        if ratio is None:
+            continue
+        term = f"the step of {where}" if not weight_name else f"the new term of {where} (after {weight_name}·{where})"
+        if np.isclose(ratio, -1.0):
+            return f"gave {term} the opposite sign: check + against − (and the sign convention of the formula)."
+        name = _name_of(ratio, named)
+        factor = f"{name} (= {ratio:.6g})" if name else f"{ratio:.6g}"
+        return (f"multiplied {term} by {factor}: a factor {name or 'of that size'} is too many, or its "
+                f"inverse is missing.")
+    return None
 
 
 def _name_of(value, named):
