@@ -56,7 +56,7 @@ def _statistics(runner):
     runner.require(abs(one - 0.5) < 0.02, FRACTION_PROPERTIES["not_one_half"] + f" Got {one:.3f}.")
     two = float(runner.call(2, STATISTICS_TRIALS, 5))
     if abs(two - GOE_2) >= TOLERANCE_2 and min(abs(two - p) for p in NON_SYMMETRIC_2) < TOLERANCE_2:
-        runner.fail(runner.fixture["mistakes"]["non_symmetric"] + f" For n = 2 it gave {two:.3f}; expected about {GOE_2:.3f}.")
+        runner.fail_with("non_symmetric", f" For n = 2 it gave {two:.3f}; expected about {GOE_2:.3f}.")
     runner.require(abs(two - GOE_2) < TOLERANCE_2, FRACTION_PROPERTIES["not_goe_2"] + f" Got {two:.3f}.")
     falling = [float(runner.call(n, 4000, 7)) for n in (1, 2, 3)]
     runner.require(
