@@ -9,6 +9,7 @@ stops the others. Submitted files are only read.
 
 import json
 import multiprocessing
+import queue
 import shutil
 import subprocess
 import sys
@@ -22,9 +23,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from grader.course import assignment_ids, generate_assignments, quiet_nbgrader
-from grader.report import assignment_max_scores, write_reports
-from grader.sandbox import Limits, SandboxUnavailable, bwrap_command
+from grader.report import assignment_max_scores, keep_result_files, write_reports
+from grader.sandbox import Limits, SandboxUnavailable, bwrap_command, capped_folder
 from grader.submissions import collect
+
+SOCKET_FOLDER_MB = 16  # the kernel's socket folder, the only place the sandbox can write outside its /tmp
+MAX_RESULT_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
@@ -53,7 +57,7 @@ def autograde(submissions_dir, out, settings=Settings()):
         template = work_root / "template"
         if needed:
             generate_assignments(template, needed)
-        _grade_all([s for s in submissions if s.notebook is not None], template, work_root, settings)
+        _grade_all([s for s in submissions if s.notebook is not None], template, work_root, out, settings)
         return write_reports(out, submissions, template, assignment_max_scores(template, needed))
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
@@ -71,15 +75,24 @@ def _check_sandbox():
             raise SandboxUnavailable(f"bubblewrap cannot start a sandbox here: {completed.stderr.strip()[:300]}")
 
 
-def _grade_all(submissions, template, work_root, settings):
+def _grade_all(submissions, template, work_root, out, settings):
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["grader.worker"])
+    # Each submission graded at the same time has a slot, and each slot its own sandbox uid.
+    slots = queue.SimpleQueue()
+    for slot in range(max(1, settings.jobs)):
+        slots.put(slot)
 
     def grade(index_and_submission):
         index, submission = index_and_submission
-        submission.result = _grade_one(context, submission, index, template, work_root, settings)
-        submission.status = submission.result.get("status", "grader_error")
-        submission.reason = submission.result.get("reason", "")
+        slot = slots.get()
+        try:
+            result = _grade_one(context, submission, index, slot, template, work_root, out, settings)
+        finally:
+            slots.put(slot)
+        submission.result = result
+        submission.status = result.get("status", "grader_error")
+        submission.reason = result.get("reason", "")
 
     with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool, \
             tqdm(total=len(submissions), desc="grading", unit="submission", disable=not settings.progress) as bar:
@@ -87,24 +100,30 @@ def _grade_all(submissions, template, work_root, settings):
             bar.update()
 
 
-def _grade_one(context, submission, index, template, work_root, settings):
+def _grade_one(context, submission, index, slot, template, work_root, out, settings):
+    """Grade one submission and move its files into ``out`` at once; its working folders are then removed."""
     work_dir = work_root / f"{index:05d}"
-    work_dir.mkdir()
-    # Unix socket paths are limited to 107 bytes; the output folder can be anywhere, so sockets go to /tmp.
+    # The sandbox writes only to the kernel's socket folder: a small tmpfs of its own (and Unix
+    # socket paths are limited to 107 bytes, so it lives in /tmp, whatever --out is).
     socket_dir = Path(tempfile.mkdtemp(prefix="grader-", dir="/tmp"))
+    socket_dir.rmdir()
     try:
-        return _run_worker(context, submission, work_dir, socket_dir, template, settings)
+        with capped_folder(socket_dir, SOCKET_FOLDER_MB):
+            work_dir.mkdir()
+            result = _run_worker(context, submission, slot, work_dir, socket_dir, template, settings)
+        return keep_result_files(out, submission, result)
     finally:
-        shutil.rmtree(socket_dir, ignore_errors=True)
+        shutil.rmtree(work_dir, ignore_errors=True)
 
 
-def _run_worker(context, submission, work_dir, socket_dir, template, settings):
+def _run_worker(context, submission, slot, work_dir, socket_dir, template, settings):
     from grader.worker import grade_submission
 
     job = {
         "student": submission.student,
         "assignment": submission.assignment,
         "notebook": str(submission.notebook),
+        "slot": slot,
         "template": str(template),
         "work_dir": str(work_dir),
         "socket_dir": str(socket_dir),
@@ -122,11 +141,20 @@ def _run_worker(context, submission, work_dir, socket_dir, template, settings):
         process.join()
         return {"status": "timeout", "reason": f"did not finish within {settings.timeout:.0f} s; no points", "cells": []}
     try:
-        result = json.loads(Path(job["result_path"]).read_text())
+        return _read_result(Path(job["result_path"]))
     except (OSError, ValueError):
         return {"status": "grader_error", "cells": [],
                 "reason": f"the grading process ended with exit code {process.exitcode} after "
                 f"{time.monotonic() - started:.0f} s without a result"}
+
+
+def _read_result(path):
+    """The worker's result, read with a bound (the worker bounds what it writes; this is the backstop)."""
+    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_RESULT_BYTES:
+        raise ValueError(f"no readable result at {path}")
+    result = json.loads(path.read_text())
+    if not isinstance(result, dict):
+        raise ValueError("result is not an object")
     return result
 
 

@@ -2,6 +2,8 @@
 
 1. Each source notebook executed start to finish in a fresh kernel: seconds, and its slowest cell.
 2. The same 20 submissions autograded with 1 worker and with 2: seconds per submission and the ratio.
+3. Checking a 19 MB notebook of many outputs: what collect does in the parent (file system only),
+   the worker's check (load_submission) and the full nbformat validation collect used to do.
 
 Targets (COURSE_DESIGN.md and the issues): every cell under 10 s, the course under 60 s,
 autograde with 2 workers at least 1.6x faster than with 1 on a 2-core machine.
@@ -71,6 +73,34 @@ def bench_autograde(count):
         print(f"  speed-up with 2 workers: {seconds[1] / seconds[2]:.2f}x   target >= 1.6x on {os.cpu_count()} cores")
 
 
+def bench_submission_checks():
+    import nbformat.v4 as v4
+
+    from grader.submissions import collect, load_submission
+
+    with tempfile.TemporaryDirectory(prefix="grader-bench-") as folder:
+        nb = nbformat.read(source_notebook(BENCH_ASSIGNMENT), as_version=4)
+        for _ in range(1900):  # 1,900 outputs of 10 kB: a notebook someone printed a lot in
+            nb.cells.append(v4.new_code_cell("print(x)", outputs=[v4.new_output("stream", text="x" * 10_000)]))
+        path = Path(folder) / "student" / BENCH_ASSIGNMENT / f"{BENCH_ASSIGNMENT}.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(nb, path)
+        timings = {}
+        for label, step in (("collect (parent, file system only)", lambda: collect(folder, {BENCH_ASSIGNMENT})),
+                            ("load_submission (worker, in parallel)", lambda: load_submission(path)),
+                            ("nbformat.validate (what collect did before)",
+                             lambda: nbformat.validate(nbformat.read(path, as_version=4)))):
+            started = time.perf_counter()
+            step()
+            timings[label] = time.perf_counter() - started
+        print(f"\nchecking one {path.stat().st_size / 1e6:.0f} MB notebook")
+        for label, value in timings.items():
+            print(f"  {label:<45} {value:8.3f} s")
+        before = timings["nbformat.validate (what collect did before)"]
+        print(f"  the parent now spends {before / timings['collect (parent, file system only)']:.0f}x less on it; "
+              f"the worker's check is {before / timings['load_submission (worker, in parallel)']:.0f}x faster than the old one")
+
+
 def _write_submissions(folder, count):
     """``count`` students, each submitting the solved notebook (the source notebook: answers in place)."""
     solved = source_notebook(BENCH_ASSIGNMENT).read_bytes()
@@ -85,10 +115,13 @@ def main(argv=None):
     parser.add_argument("--submissions", type=int, default=20)
     parser.add_argument("--skip-course", action="store_true")
     parser.add_argument("--skip-autograde", action="store_true")
+    parser.add_argument("--skip-checks", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("MPLBACKEND", "Agg")
     if not args.skip_course:
         bench_course()
+    if not args.skip_checks:
+        bench_submission_checks()
     if not args.skip_autograde:
         bench_autograde(args.submissions)
 

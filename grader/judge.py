@@ -12,19 +12,20 @@ import copy
 import json
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
 import solutions
-from grader.sandbox import bwrap_command, open_to_sandbox
+from grader.sandbox import bwrap_command
 from optim_helpers import codec
 from optim_helpers.checks._core import explain_difference
 from solutions.cases import CASES
 
 HARNESS = Path(__file__).resolve().parent / "harness.py"
-MAX_OUTPUT_BYTES = 32 * 1024 * 1024
+MAX_OUTPUT_BYTES = 16 * 1024 * 1024  # all the harness may send back; past it, the harness is stopped
 TEST_PREFIX = "test_"
 
 
@@ -54,9 +55,10 @@ def judge(nb, grade_ids, assignment_dir, scratch_dir, limits, seconds_per_exerci
     grade_ids : iterable of str
         Test cells to judge; those whose exercise the judge does not know are skipped.
     assignment_dir : Path
-        Folder with ``optim_helpers/`` (the course's copy), bound read-only.
+        The released assignment (notebook without answers or hidden tests, ``optim_helpers/``,
+        ``data/``), bound read-only: nothing there is worth reading.
     scratch_dir : Path
-        Empty folder: ``in/`` (job and harness, bound read-only) and ``out/`` (read-write).
+        Empty folder for the job and the harness, bound read-only; the harness writes nothing.
     limits : Limits
     seconds_per_exercise : float
         Wall-clock limit for all the calls of one exercise.
@@ -67,60 +69,122 @@ def judge(nb, grade_ids, assignment_dir, scratch_dir, limits, seconds_per_exerci
     rng = np.random.default_rng()
     cases = {name: CASES[name](rng) for name in sorted(set(exercises.values()))}
     scratch_dir = Path(scratch_dir)
-    out_dir = scratch_dir / "out"
-    open_to_sandbox(out_dir)
-    job = {"cells": code_to_rerun(nb), "cases": {name: codec.dumps(c) for name, c in cases.items()},
+    scratch_dir.mkdir(parents=True, exist_ok=True)
+    cells = code_to_rerun(nb)
+    job = {"cells": cells, "cases": {name: codec.dumps(c) for name, c in cases.items()},
            "seconds_per_exercise": seconds_per_exercise}
-    (scratch_dir / "in").mkdir()
-    (scratch_dir / "in" / "job.json").write_text(json.dumps(job))
-    shutil.copy(HARNESS, scratch_dir / "in" / "harness.py")
-    command = bwrap_command(assignment_dir, [out_dir], limits, readonly_dirs=[scratch_dir / "in"]) + [
-        "python", str(scratch_dir / "in" / "harness.py"), str(scratch_dir / "in" / "job.json"), str(out_dir),
+    (scratch_dir / "job.json").write_text(json.dumps(job))
+    shutil.copy(HARNESS, scratch_dir / "harness.py")
+    command = bwrap_command(assignment_dir, [], limits, readonly_dirs=[scratch_dir]) + [
+        "python", str(scratch_dir / "harness.py"), str(scratch_dir / "job.json"),
     ]
-    _run_with_deadlines(command, out_dir / "ready", seconds_per_exercise, len(cases))
-    return {grade_id: _compare(name, cases[name], _read_outputs(out_dir / f"{name}.json"))
+    records = _run_with_deadlines(command, seconds_per_exercise, len(cases))
+    ready = next((r for r in records if r.get("ready") is True), {})
+    outputs = {r["exercise"]: r.get("outputs") for r in records if isinstance(r.get("exercise"), str)}
+    broken_cells = _cell_problems(cells, ready.get("cell_errors"))
+    return {grade_id: _verdict(name, cases[name], outputs.get(name), broken_cells)
             for grade_id, name in exercises.items()}
 
 
-def _run_with_deadlines(command, ready_marker, seconds_per_exercise, exercises):
-    """Run the harness: its answer cells get one ``seconds_per_exercise`` to finish, each exercise
-    another (the harness enforces those); whatever was written in time is judged."""
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+def _run_with_deadlines(command, seconds_per_exercise, exercises):
+    """Run the harness and return the records it sent: its answer cells get one
+    ``seconds_per_exercise`` to finish, each exercise another (the harness enforces those);
+    whatever arrived in time, and within MAX_OUTPUT_BYTES, is judged."""
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL)
+    received, ready = bytearray(), threading.Event()
+
+    def read():
+        while len(received) <= MAX_OUTPUT_BYTES:
+            chunk = process.stdout.read1(1 << 16)
+            if not chunk:
+                return
+            received.extend(chunk)
+            if b'"ready": true' in received:
+                ready.set()
+        process.kill()  # it sent more than any honest answer needs
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     started = time.monotonic()
     cells_deadline = started + seconds_per_exercise + 5
     final_deadline = started + seconds_per_exercise * (exercises + 1) + 10
     while process.poll() is None:
         now = time.monotonic()
-        if now > final_deadline or (now > cells_deadline and not ready_marker.exists()):
+        if now > final_deadline or (now > cells_deadline and not ready.is_set()):
             process.kill()
         time.sleep(0.02)
+    reader.join(timeout=5)
+    process.stdout.close()
+    return _records(bytes(received[:MAX_OUTPUT_BYTES]))
 
 
-def _read_outputs(path):
-    if not path.is_file() or path.stat().st_size > MAX_OUTPUT_BYTES:
-        return None
+def _records(data):
+    """The well-formed JSON objects among the lines of ``data``; anything else is ignored."""
+    records = []
+    for line in data.split(b"\n"):
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return records
+
+
+def _cell_problems(cells, reported):
+    """One sentence per answer cell that failed when re-run, or ``[]``.
+
+    A syntax error is found here, by compiling outside the sandbox; for an error raised
+    while the cell ran, the harness's word is taken only for Python's own exception classes.
+    """
+    problems = []
+    for index, source in enumerate(cells):
+        try:
+            compile(_strip_magics(source), "<cell>", "exec")
+        except SyntaxError as error:
+            problems.append(f"a code cell has a SyntaxError at its line {error.lineno}: {error.msg}")
+        except (ValueError, RecursionError, MemoryError):
+            problems.append("a code cell could not be compiled")
+    if not problems and isinstance(reported, list):
+        for error in reported[:5]:
+            if isinstance(error, dict) and isinstance(error.get("error"), str):
+                problems.append(f"a code cell raised {error['error']} when run")
+            elif isinstance(error, dict):
+                problems.append("a code cell raised an exception of a class defined by the submission")
+    return problems
+
+
+def _strip_magics(source):
+    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+
+
+def _verdict(name, cases, outputs, broken_cells):
+    """None when ``outputs`` match solutions/ on every case, else why not; never raises."""
     try:
-        return json.loads(path.read_text())
-    except ValueError:
-        return None
+        return _compare(name, cases, outputs, broken_cells)
+    except Exception:  # noqa: BLE001 - absurd values (10**30 as an int, nested 10**5 deep) fail this exercise only
+        return f"{name} returned values the grader could not read as numbers"
 
 
-def _compare(name, cases, outputs):
+def _compare(name, cases, outputs, broken_cells):
     if outputs is None:
-        return f"{name} did not finish when re-checked (time limit, crash, os._exit or memory)"
+        return f"{name} did not finish when re-checked (time limit, crash, os._exit, memory or too much output)"
     if not isinstance(outputs, list) or len(outputs) != len(cases):
         return f"{name} could not be re-checked (no answer for every input)"
     reference = getattr(solutions, name)
     for (args, kwargs), output in zip(cases, outputs):
-        if not isinstance(output, dict) or "value" not in output:
-            error = output.get("error", "no result") if isinstance(output, dict) else "no result"
-            return f"{name} failed on fresh inputs: {str(error)[:200]}"
-        try:
-            value = codec.loads(output["value"])
-            inputs_after = codec.loads(output["inputs_after"])
-        except (ValueError, KeyError, TypeError) as error:
-            return f"{name} returned something that is not numbers ({type(error).__name__})"
+        if not isinstance(output, dict):
+            return f"{name} could not be re-checked (no answer for every input)"
+        if output.get("undefined"):
+            cause = f": {broken_cells[0]}" if broken_cells else ""
+            return f"{name} is not defined after running the answer cells{cause}"
+        if "value" not in output:
+            kind = output.get("error")
+            raised = f"raised {kind}" if isinstance(kind, str) else "raised an exception of a class it defined"
+            return f"{name} {raised} on fresh inputs: {str(output.get('message', ''))[:200]}"
+        value = codec.loads(output["value"])
+        inputs_after = codec.loads(output["inputs_after"])
         expected = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
         difference = explain_difference(value, expected, "the result")
         if difference:

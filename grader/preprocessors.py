@@ -5,20 +5,66 @@ from nbformat.notebooknode import NotebookNode
 
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
 
+MAX_OUTPUT_CHARS = 1_000_000  # one output (an image, a table, a stream message)
+MAX_NOTEBOOK_OUTPUT_CHARS = 10_000_000  # all the outputs a notebook keeps
+MAX_ERROR_LINES, MAX_ERROR_LINE_CHARS = 40, 2000
+
+# What happened to the kernel, seen by this process (never read back from outputs, which the
+# student controls): ``{"cell": index, "event": "died" | "unresponsive" | "timeout"}``. One
+# worker process grades one submission, so a module-level list is that submission's record.
+KERNEL_EVENTS = []
+
 
 def _error(ename, evalue):
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
+def bounded_size(value, limit):
+    """About how many characters ``value`` (a kernel message's content) holds, counting no further than ``limit``."""
+    total, stack = 0, [value]
+    while stack and total <= limit:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, dict):
+            total += len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            total += len(item)
+            stack.extend(item)
+        else:
+            total += 8
+    return total
+
+
+def _as_note(msg, text):
+    """``msg`` turned into a stream message that says, in one line, what was removed."""
+    header = {**(msg.get("header") or {}), "msg_type": "stream"}
+    return {**msg, "header": header, "msg_type": "stream", "content": {"name": "stderr", "text": f"[{text}]\n"}}
+
+
 class ExecuteUntilKernelFails(Execute):
-    """nbgrader's Execute, except that a kernel that dies (memory limit, ``os._exit``, a
-    crash) or stops responding (ignores the interrupt after a time-out) ends the run
-    instead of failing the whole autograde: that cell and every later cell get an error
-    output, so they score 0, and the cells before keep their scores."""
+    """nbgrader's Execute, with two guards.
+
+    A kernel that dies (memory limit, ``os._exit``, a crash) or stops responding (ignores
+    the interrupt after a time-out) ends the run instead of failing the whole autograde:
+    that cell and every later cell get an error output, so they score 0, and the cells
+    before keep their scores.
+
+    Outputs are bounded as they arrive, so neither this process nor the files written
+    from the notebook grow with what student code prints: an output over
+    MAX_OUTPUT_CHARS, or past MAX_NOTEBOOK_OUTPUT_CHARS for the notebook, is replaced by a
+    one-line note; errors are kept (they decide scores) with their text cut short.
+    """
 
     failure = None
+    current_cell = None
+    output_chars = 0
+    notebook_full = False
 
     def preprocess_cell(self, cell, resources, index):
+        self.current_cell = index
         if self.failure:
             if cell.cell_type == "code":
                 cell.outputs = [_error("KernelFailed", f"not run: {self.failure} in an earlier cell")]
@@ -26,13 +72,61 @@ class ExecuteUntilKernelFails(Execute):
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            self.failure = "the kernel died"
+            self.failure, event = "the kernel died", "died"
             detail = "memory limit, os._exit or a crash"
         except CellTimeoutError:
-            self.failure = "the kernel stopped responding"
+            self.failure, event = "the kernel stopped responding", "unresponsive"
             detail = "it ignored the interrupt after the time limit"
+        except Exception:  # noqa: BLE001 - e.g. a message with a bad signature from a process the student forked
+            self.failure, event = "the kernel sent messages that could not be read", "broken"
+            detail = "forked processes, or code that wrote to the kernel's own channels"
+        KERNEL_EVENTS.append({"cell": index, "event": event})
         cell.outputs.append(_error("KernelFailed", f"{self.failure} while running this cell ({detail})"))
         return cell, resources
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        KERNEL_EVENTS.append({"cell": self.current_cell, "event": "timeout"})
+        return await super()._async_handle_timeout(timeout, cell)
+
+    def process_message(self, msg, cell, cell_index):
+        msg_type = msg.get("msg_type")
+        if msg_type in ("status", "execute_input"):
+            return super().process_message(msg, cell, cell_index)
+        content = msg.get("content") or {}
+        size = bounded_size(content, MAX_OUTPUT_CHARS)
+        if msg_type == "error":
+            msg = {**msg, "content": self._bounded_error(content)}
+        elif msg_type in ("stream", "display_data", "execute_result"):
+            if self.notebook_full:
+                return None
+            if size > MAX_OUTPUT_CHARS:
+                msg = _as_note(msg, f"output removed: more than the grader's limit of "
+                               f"{MAX_OUTPUT_CHARS // 1_000_000} MB for one output")
+            elif self.output_chars + size > MAX_NOTEBOOK_OUTPUT_CHARS:
+                self.notebook_full = True
+                msg = _as_note(msg, f"output removed from here on: this notebook's outputs reached the grader's "
+                               f"limit of {MAX_NOTEBOOK_OUTPUT_CHARS // 1_000_000} MB")
+            else:
+                self.output_chars += size
+        elif size > MAX_OUTPUT_CHARS:  # widget state, display updates: not kept when oversized
+            return None
+        return super().process_message(msg, cell, cell_index)
+
+    def on_cell_executed(self, **kwargs):
+        # nbgrader copies an error reply into the outputs when no output matches it: bound it first.
+        reply = kwargs.get("execute_reply") or {}
+        content = reply.get("content") or {}
+        if content.get("status") == "error":
+            kwargs["execute_reply"] = {**reply, "content": {**self._bounded_error(content), "status": "error"}}
+        return super().on_cell_executed(**kwargs)
+
+    @staticmethod
+    def _bounded_error(content):
+        traceback = content.get("traceback")
+        lines = traceback if isinstance(traceback, list) else []
+        return {"ename": str(content.get("ename", "Error"))[:100],
+                "evalue": str(content.get("evalue", ""))[:MAX_ERROR_LINE_CHARS],
+                "traceback": [str(line)[:MAX_ERROR_LINE_CHARS] for line in lines[:MAX_ERROR_LINES]]}
 
 
 class HideHiddenTests(NbGraderPreprocessor):

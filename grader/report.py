@@ -1,12 +1,21 @@
 """Report: grades.csv, grades_by_cell.csv, feedback HTML, the autograded notebooks and
 an nbgrader gradebook, all written to temporary names first and then renamed, so
-an interrupted run leaves the previous results whole and can simply be re-run."""
+an interrupted run leaves the previous results whole and can simply be re-run.
+
+Every text field is cleaned on its way into a CSV file (:func:`clean_field`): a
+student controls much of what reaches a reason (folder names, what their code
+raises or prints), and the files are opened in spreadsheets and parsed by scripts.
+"""
 
 import csv
 import io
 import os
+import re
 import shutil
+import sys
 from pathlib import Path
+
+from grader.submissions import valid_student_id
 
 GRADE_COLUMNS = ["assignment", "student_id", "score", "max_score", "status", "reason"]
 CELL_COLUMNS = ["assignment", "student_id", "grade_id", "score", "max_score", "nbgrader_score", "judge"]
@@ -53,11 +62,16 @@ def write_reports(out, submissions, template, max_scores):
                               "grade_id": cell["grade_id"], "score": _number(cell["score"]),
                               "max_score": _number(cell["max_score"]),
                               "nbgrader_score": _number(cell["nbgrader_score"]), "judge": cell["judge"]})
-        _copy_result_files(out, submission, result)
-    _write_csv(out / "grades.csv", GRADE_COLUMNS, rows)
-    _write_csv(out / "grades_by_cell.csv", CELL_COLUMNS, cell_rows)
-    if max_scores:
-        _write_gradebook(out / "gradebook.db", template, submissions, max_scores)
+    try:
+        _write_csv(out / "grades.csv", GRADE_COLUMNS, rows)
+        _write_csv(out / "grades_by_cell.csv", CELL_COLUMNS, cell_rows)
+        if max_scores:
+            _write_gradebook(out / "gradebook.db", template, submissions, max_scores)
+    except OSError as error:
+        # A full disk must not lose the grades of this run: they go to the terminal instead.
+        print(f"grader: could not write the reports in {out} ({error}); the grades of this run follow", file=sys.stderr)
+        sys.stderr.write(_csv_text(GRADE_COLUMNS, rows))
+        raise
     return rows
 
 
@@ -65,29 +79,71 @@ def _number(value):
     return f"{value:g}"
 
 
+MAX_FIELD_CHARS = 300
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clean_field(value, limit=MAX_FIELD_CHARS):
+    """One line of at most ``limit`` characters, no control characters, never read as a formula.
+
+    Control characters (CR, LF and tabs among them) become spaces; a value that would start
+    like a spreadsheet formula gets a leading apostrophe (OWASP's advice on CSV injection).
+    """
+    text = _CONTROL.sub(" ", str(value)).strip()
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _atomic_copy(source, target):
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    shutil.copyfile(source, partial)
-    os.replace(partial, target)
+    try:
+        shutil.copyfile(source, partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
-def _copy_result_files(out, submission, result):
+def keep_result_files(out, submission, result):
+    """Copy a graded submission's feedback page and autograded notebook into ``out`` as soon as
+    it is graded (its working folder is removed right after); returns ``result`` pointing at the copies.
+
+    A copy that fails (a full disk, say) costs that file only: the grade stays and its reason says so.
+    """
+    if not valid_student_id(submission.student):
+        return result
+    kept = dict(result)
     name = submission.assignment
-    if result.get("feedback"):
-        _atomic_copy(Path(result["feedback"]), out / "feedback" / submission.student / f"{name}.html")
-    if result.get("autograded"):
-        _atomic_copy(Path(result["autograded"]), out / "autograded" / submission.student / f"{name}.ipynb")
+    for key, target in (("feedback", out / "feedback" / submission.student / f"{name}.html"),
+                        ("autograded", out / "autograded" / submission.student / f"{name}.ipynb")):
+        if not result.get(key):
+            continue
+        try:
+            _atomic_copy(Path(result[key]), target)
+            kept[key] = str(target)
+        except OSError as error:
+            kept[key] = None
+            kept["reason"] = f"{kept.get('reason', '')}; {key} file not saved ({error.strerror or error})"
+    return kept
 
 
-def _write_csv(path, columns, rows):
+def _csv_text(columns, rows):
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({column: clean_field(row[column]) for column in columns} for row in rows)
+    return buffer.getvalue()
+
+
+def _write_csv(path, columns, rows):
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(buffer.getvalue())
-    os.replace(partial, path)
+    try:
+        partial.write_text(_csv_text(columns, rows))
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _write_gradebook(path, template, submissions, max_scores):
@@ -100,7 +156,8 @@ def _write_gradebook(path, template, submissions, max_scores):
     shutil.copyfile(Path(template) / "gradebook.db", partial)
     with _gradebook(partial) as gb:
         for submission in submissions:
-            if submission.assignment not in max_scores:
+            # nbgrader export prints ids unquoted: only ids that passed the check enter the gradebook.
+            if submission.assignment not in max_scores or not valid_student_id(submission.student):
                 continue
             gb.update_or_create_student(submission.student)
             gb.update_or_create_submission(submission.assignment, submission.student)

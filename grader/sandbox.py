@@ -2,18 +2,23 @@
 
 Student code (the notebook's kernel, and the judge's harness) sees a read-only
 Python installation, the one assignment folder it is graded in (read-only), a
-private /tmp of limited size, and one folder it may write to (sockets or output). It does not see the course repository (solutions/, source notebooks),
-the gradebook, the grader's files or other students' submissions, and it has
-no network: the kernel talks to nbclient over Unix sockets (ZeroMQ's ipc
-transport) in a folder bound into the sandbox. As root (CI, grading servers)
-the code also drops to user ``nobody``; CPU seconds, address space, processes
-and file sizes are capped with ``prlimit``.
+private /tmp of limited size, and at most one folder it may write to (the
+kernel's sockets). It does not see the course repository (solutions/, source
+notebooks), the gradebook, the grader's files or other students' submissions,
+and it has no network: the kernel talks to nbclient over Unix sockets (ZeroMQ's
+ipc transport) in a folder bound into the sandbox. As root (CI, grading servers)
+the code also drops to a uid of its own (one per submission graded at the same
+time, so process caps are not shared), and every folder it can write to is a
+size-capped tmpfs; CPU seconds, address space, processes and file sizes are
+capped with ``prlimit``.
 """
 
+import contextlib
 import json
 import os
 import shlex
 import shutil
+import subprocess
 import sys
 import sysconfig
 from dataclasses import dataclass
@@ -24,6 +29,9 @@ KERNEL_NAME = "optim-sandbox"
 SYSTEM_PATHS = ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin", "/etc/alternatives", "/etc/ld.so.cache",
                 "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/fonts")
 NOBODY = 65534
+# As root, submission slot k runs as uid SANDBOX_UID_BASE + k: uids no account uses, so that
+# RLIMIT_NPROC (counted per uid) caps each submission alone, and no file on the machine is theirs.
+SANDBOX_UID_BASE = 61000
 
 
 class SandboxUnavailable(RuntimeError):
@@ -39,6 +47,12 @@ class Limits:
     processes: int = 256
     file_mb: int = 64
     tmp_mb: int = 256
+    uid: int = NOBODY  # the user the code runs as when the grader is root
+
+    @classmethod
+    def for_slot(cls, slot, **limits):
+        """Limits for the ``slot``-th submission graded at the same time: its own uid."""
+        return cls(uid=SANDBOX_UID_BASE + slot, **limits)
 
 
 def _python_roots():
@@ -86,6 +100,9 @@ def bwrap_command(work_dir, writable_dirs, limits, readonly_dirs=(), wrap=True):
         "--chdir", str(work_dir),
         "--clearenv",
         "--setenv", "HOME", "/tmp",
+        # The sandbox uid has no account; getpass.getuser() reads these first.
+        "--setenv", "USER", "grader",
+        "--setenv", "LOGNAME", "grader",
         "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "--setenv", "MPLBACKEND", "Agg",
         "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
@@ -105,7 +122,7 @@ def drop_privileges_and_limit(limits):
     """``setpriv`` to nobody (when root) and ``prlimit``: the last wrappers before the command."""
     argv = []
     if os.geteuid() == 0:
-        argv += ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+        argv += ["setpriv", f"--reuid={limits.uid}", f"--regid={limits.uid}", "--clear-groups", "--"]
     return argv + [
         "prlimit",
         f"--cpu={limits.cpu_seconds}",
@@ -126,13 +143,35 @@ def _traversable_parents(paths):
     return argv
 
 
-def open_to_sandbox(folder):
-    """Let the sandboxed user (``nobody`` when grading as root) write in ``folder``."""
+def open_to_sandbox(folder, limits=Limits()):
+    """Let the sandboxed user (``limits.uid`` when grading as root) write in ``folder``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         for path in [folder, *folder.rglob("*")]:
-            os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
+            os.chown(path, limits.uid, limits.uid, follow_symlinks=False)
+
+
+@contextlib.contextmanager
+def capped_folder(path, size_mb):
+    """A folder that cannot hold more than ``size_mb``: a tmpfs of that size when the grader is root.
+
+    Everything a submission's sandbox can write to lives in one of these, so a submission
+    that writes gigabytes fills its own folder and fails alone. The folder and its
+    contents are gone when the block ends. Without root there is no mount: the folder is
+    plain (grader/README.md lists this under "not defended").
+    """
+    path = Path(path)
+    path.mkdir(mode=0o700, parents=True)
+    mounted = os.geteuid() == 0 and subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={int(size_mb)}m,mode=0700,nosuid,nodev", "tmpfs", str(path)],
+        capture_output=True).returncode == 0
+    try:
+        yield path
+    finally:
+        if mounted:
+            subprocess.run(["umount", "--lazy", str(path)], capture_output=True)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def write_kernelspec(jupyter_path, work_dir, socket_dir, limits):

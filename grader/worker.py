@@ -7,6 +7,7 @@ deadline. Student code never runs in this process: only in the sandbox.
 import json
 import os
 import re
+import resource
 import shutil
 import traceback
 from pathlib import Path
@@ -14,9 +15,15 @@ from pathlib import Path
 import nbformat
 
 from grader.course import nbgrader_api
+from grader.feedback_html import feedback_config, harden_page
+from grader.hidden_tests import hide_reference_code
 from grader.judge import judge
-from grader.preprocessors import ExecuteUntilKernelFails, HideHiddenTests
+from grader.preprocessors import KERNEL_EVENTS, ExecuteUntilKernelFails, HideHiddenTests
 from grader.sandbox import KERNEL_NAME, Limits, open_to_sandbox, write_kernelspec
+from grader.submissions import InvalidSubmission, load_submission
+
+WORKER_MEMORY_MB = 3072  # address space of this process (not the sandbox's); see _bound_own_memory
+MAX_ANSWER_CHARS = 100_000  # one answer cell's source
 
 
 def _autograde_config(cell_timeout, socket_dir):
@@ -39,11 +46,15 @@ def _autograde_config(cell_timeout, socket_dir):
 
 def grade_submission(job):
     """Grade ``job`` (a dict, see autograde.py) and write its result JSON atomically."""
+    _bound_own_memory()
     try:
         result = _grade(job)
+    except InvalidSubmission as problem:
+        result = {"status": "invalid", "reason": str(problem), "cells": []}
     except Exception as error:  # a grader bug must cost this submission only, and say what happened
         traceback.print_exc()
-        result = {"status": "grader_error", "reason": f"{type(error).__name__}: {error}"[:500], "cells": []}
+        result = {"status": "grader_error", "reason": f"{type(error).__name__}: {error}"[:300], "cells": []}
+    result["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     path = Path(job["result_path"])
     partial = path.with_suffix(".partial")
     partial.write_text(json.dumps(result, indent=1))
@@ -51,52 +62,87 @@ def grade_submission(job):
     return result
 
 
+def _bound_own_memory():
+    """This process reads what the sandbox sends (kernel messages, the judge's records): cap it,
+    so that no submission can make the grader itself exhaust the machine. Soft limit only, so the
+    sandbox's own prlimit can still set its cap (the kernel's is ``--memory``)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = WORKER_MEMORY_MB * 1024 * 1024
+    if hard == resource.RLIM_INFINITY or hard > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def _grade(job):
     student, assignment = job["student"], job["assignment"]
-    work = Path(job["work_dir"])
+    work, template = Path(job["work_dir"]), Path(job["template"])
     course = work / "course"
-    shutil.copytree(Path(job["template"]) / "source" / assignment, course / "source" / assignment)
-    shutil.copy2(Path(job["template"]) / "gradebook.db", course / "gradebook.db")
-    submitted = course / "submitted" / student / assignment
-    submitted.mkdir(parents=True)
-    released = nbformat.read(Path(job["template"]) / "release" / assignment / f"{assignment}.ipynb", as_version=4)
-    rebuilt, lost_answers = rebuild_from_release(released, nbformat.read(job["notebook"], as_version=4))
-    nbformat.write(rebuilt, submitted / f"{assignment}.ipynb")
-
     # The wall-clock deadline is the real limit; the CPU cap only backs it up, with room for start-up.
-    limits = Limits(cpu_seconds=int(job["timeout"]) + 30, memory_mb=job["memory_mb"])
-    socket_dir = Path(job["socket_dir"])
-    open_to_sandbox(socket_dir)
-    autograded_dir = course / "autograded" / student / assignment
-    os.environ["JUPYTER_PATH"] = str(work / "jupyter")
-    os.environ["JUPYTER_RUNTIME_DIR"] = str(socket_dir)
-    write_kernelspec(work / "jupyter", autograded_dir, socket_dir, limits)
-
-    api = nbgrader_api(course, **_autograde_config(job["cell_timeout"], socket_dir))
-    outcome = api.autograde(assignment, student, force=True, create=True)
-    if not outcome["success"]:
-        return {"status": "grader_error", "reason": f"nbgrader autograde failed: {_last_line(outcome)}", "cells": []}
-
-    notebook_path = autograded_dir / f"{assignment}.ipynb"
-    nb = nbformat.read(notebook_path, as_version=4)
+    limits = Limits.for_slot(job["slot"], cpu_seconds=int(job["timeout"]) + 30, memory_mb=job["memory_mb"])
+    lost_answers = _prepare_course(course, template, assignment, student, job["notebook"])
+    nb, autograded_path = _autograde(course, assignment, student, work, Path(job["socket_dir"]), limits, job)
     cells = _cell_scores(course, assignment, student)
-    scratch = work / "judge"
-    open_to_sandbox(scratch)
-    verdicts = judge(nb, [c["grade_id"] for c in cells], autograded_dir, scratch, limits, job["cell_timeout"])
+    verdicts = judge(nb, [c["grade_id"] for c in cells], template / "release" / assignment, work / "judge",
+                     limits, job["cell_timeout"])
     for cell in cells:
         cell["judge"] = verdicts.get(cell["grade_id"]) or ("passed" if cell["grade_id"] in verdicts else "not judged")
         cell["score"] = 0.0 if verdicts.get(cell["grade_id"]) else cell["nbgrader_score"]
     _record_overrides(course, assignment, student, cells)
-
-    feedback = api.generate_feedback(assignment, student, force=True)
-    feedback_html = course / "feedback" / student / assignment / f"{assignment}.html"
     return {
         "status": "graded",
-        "reason": _reason(nb, cells, lost_answers),
+        "reason": _reason(cells, lost_answers, KERNEL_EVENTS),
         "cells": cells,
-        "autograded": str(notebook_path),
-        "feedback": str(feedback_html) if feedback["success"] and feedback_html.exists() else None,
+        "autograded": str(autograded_path),
+        "feedback": _feedback(course, assignment, student, job),
     }
+
+
+def _prepare_course(course, template, assignment, student, notebook):
+    """A private nbgrader course holding this one submission, rebuilt from the release.
+
+    Its gradebook's hidden tests carry numbers for this submission, not reference code
+    (hidden_tests.py). Returns the grade_ids of answer cells the submission lacks.
+    """
+    submitted_nb = load_submission(notebook)
+    shutil.copytree(template / "source" / assignment, course / "source" / assignment)
+    shutil.copy2(template / "gradebook.db", course / "gradebook.db")
+    hide_reference_code(course / "gradebook.db", assignment)
+    submitted = course / "submitted" / student / assignment
+    submitted.mkdir(parents=True)
+    released = nbformat.read(template / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    rebuilt, lost_answers = rebuild_from_release(released, submitted_nb)
+    nbformat.write(rebuilt, submitted / f"{assignment}.ipynb")
+    return lost_answers
+
+
+def _autograde(course, assignment, student, work, socket_dir, limits, job):
+    """nbgrader autograde with the kernel in the sandbox; returns the autograded notebook and its path."""
+    open_to_sandbox(socket_dir, limits)
+    autograded_dir = course / "autograded" / student / assignment
+    os.environ["JUPYTER_PATH"] = str(work / "jupyter")
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(socket_dir)
+    write_kernelspec(work / "jupyter", autograded_dir, socket_dir, limits)
+    api = nbgrader_api(course, **_autograde_config(job["cell_timeout"], socket_dir))
+    outcome = api.autograde(assignment, student, force=True, create=True)
+    if not outcome["success"]:
+        raise RuntimeError(f"nbgrader autograde failed: {_last_line(outcome)}")
+    path = autograded_dir / f"{assignment}.ipynb"
+    return nbformat.read(path, as_version=4), path
+
+
+def _feedback(course, assignment, student, job):
+    """nbgrader's feedback page for this submission, sanitized and with its Content-Security-Policy
+    (feedback_html.py); None if nbgrader could not write it. A page is never handed on without its policy."""
+    api = nbgrader_api(course, **feedback_config(_autograde_config(job["cell_timeout"], Path(job["socket_dir"]))))
+    outcome = api.generate_feedback(assignment, student, force=True)
+    page = course / "feedback" / student / assignment / f"{assignment}.html"
+    if not (outcome["success"] and page.exists()):
+        return None
+    try:
+        harden_page(page)
+    except Exception:  # noqa: BLE001 - the grade stands; only the page is withheld
+        traceback.print_exc()
+        return None
+    return str(page)
 
 
 def rebuild_from_release(released, submitted):
@@ -110,19 +156,20 @@ def rebuild_from_release(released, submitted):
     -------
     notebook : NotebookNode
     lost : list of str
-        grade_ids of answer cells the submission does not have.
+        grade_ids of answer cells the submission does not have (or holds more than
+        MAX_ANSWER_CHARS in: no answer needs that much, and it would bloat every report).
     """
     answers = {}
     for cell in submitted.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("solution") and meta.get("grade_id") not in answers:
-            answers[meta.get("grade_id")] = cell.source
+            answers[meta.get("grade_id")] = cell.source if len(cell.source) <= MAX_ANSWER_CHARS else None
     rebuilt = nbformat.from_dict(released)
     lost = []
     for cell in rebuilt.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("solution"):
-            if meta["grade_id"] in answers:
+            if answers.get(meta["grade_id"]) is not None:
                 cell.source = answers[meta["grade_id"]]
             else:
                 lost.append(meta["grade_id"])
@@ -152,24 +199,36 @@ def _record_overrides(course, assignment, student, cells):
         gb.db.commit()
 
 
-def _reason(nb, cells, lost_answers):
-    notes = []
+def _reason(cells, lost_answers, kernel_events):
+    """What happened, in the grader's own words: built from what this process observed
+    (kernel events, scores, the judge's verdicts), never from a name or message the student
+    chose. report.py bounds and cleans every field again before it reaches a file."""
+    passed = sum(c["score"] == c["max_score"] for c in cells)
+    notes = [f"{passed}/{len(cells)} test cells passed"]
     if lost_answers:
         notes.append(f"answer cell(s) {', '.join(lost_answers)} not found in the submission "
-                     "(deleted, or their nbgrader metadata was changed)")
-    for number, cell in enumerate(nb.cells, start=1):
-        for output in cell.get("outputs", []):
-            if output.get("ename") == "KernelFailed" and "while running" in str(output.get("evalue")):
-                notes.append(f"cell {number}: {output['evalue']}; later cells were not run and scored 0")
-    timed_out = [i + 1 for i, c in enumerate(nb.cells) if any(o.get("ename") == "CellTimeoutError" for o in c.get("outputs", []))]
+                     "(deleted, over 100 KB, or their nbgrader metadata was changed)")
+    for event in kernel_events:
+        cell = event["cell"] + 1 if isinstance(event.get("cell"), int) else "?"
+        if event["event"] == "died":
+            notes.append(f"cell {cell}: the kernel died while running this cell (memory limit, os._exit or a crash); "
+                         "later cells were not run and scored 0")
+        elif event["event"] == "unresponsive":
+            notes.append(f"cell {cell}: the kernel stopped responding (it ignored the interrupt after the time limit); "
+                         "later cells were not run and scored 0")
+        elif event["event"] == "broken":
+            notes.append(f"cell {cell}: the kernel sent messages that could not be read (forked processes, or code "
+                         "that wrote to the kernel's own channels); later cells were not run and scored 0")
+    timed_out = sorted({e["cell"] + 1 for e in kernel_events if e["event"] == "timeout" and isinstance(e.get("cell"), int)})
     if timed_out:
         notes.append(f"cell(s) {', '.join(map(str, timed_out))} hit the time limit and were interrupted")
-    overruled = [c["grade_id"] for c in cells if c["score"] < c["nbgrader_score"]]
+    overruled = [c for c in cells if c["score"] < c["nbgrader_score"]]
     if overruled:
-        details = "; ".join(f"{c['grade_id']}: {c['judge']}" for c in cells if c["grade_id"] in overruled)
+        details = "; ".join(f"{c['grade_id']}: {c['judge']}" for c in overruled)
         notes.append(f"passed inside the notebook but failed the independent re-check ({details})")
-    passed = sum(c["score"] == c["max_score"] for c in cells)
-    notes.insert(0, f"{passed}/{len(cells)} test cells passed")
+    failed = [c for c in cells if c["score"] < c["max_score"] and c not in overruled
+              and c["judge"] not in ("passed", "not judged")]
+    notes += [f"{c['grade_id']}: {c['judge']}" for c in failed]
     return "; ".join(notes)
 
 

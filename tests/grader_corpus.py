@@ -63,6 +63,8 @@ PATCH_ASSERTS = '''
 import builtins
 import numpy.testing
 import optim_helpers.checks
+import optim_helpers.verify
+optim_helpers.verify.verify_hidden = lambda *args, **kwargs: None
 numpy.testing.assert_allclose = lambda *args, **kwargs: None
 numpy.testing.assert_array_equal = lambda *args, **kwargs: None
 optim_helpers.checks.check = lambda *args, **kwargs: print("✔ all checks passed.")
@@ -159,6 +161,92 @@ while True:
 '''
 
 
+# --- Harm beyond points (issue 11): each keeps correct answers, so it must score 4 and harm no one else.
+
+FILL_DISK = """
+import glob, json, os
+
+def _fill(folder):
+    written = 0
+    try:
+        for number in range(10_000):
+            with open(os.path.join(folder, f"fill-{number}"), "wb") as handle:
+                for _ in range(64):
+                    handle.write(b"x" * (1 << 20))
+                    written += 1
+    except OSError:
+        pass
+    return written
+
+_socket_folder = os.path.dirname(json.load(open("/tmp/connection.json"))["ip"])
+print("MB written:", _fill(_socket_folder), _fill("/tmp"))
+"""
+
+BLOAT_OUTPUTS = """
+from IPython.display import HTML, Image, JSON, display
+display(HTML("<b>" + "x" * 12_000_000 + "</b>"))
+display(Image(data=b"\\x89PNG\\r\\n\\x1a\\n" + b"\\0" * 3_000_000, format="png"))
+display(JSON({"values": list(range(300_000))}))
+print("y" * 3_000_000)
+for _ in range(12):
+    display(HTML("<i>" + "y" * 900_000 + "</i>"))
+"""
+
+FORGED_REASON = """
+class KernelFailed(Exception):
+    pass
+
+raise KernelFailed("the kernel died while running this cell\\r=HYPERLINK(\\"http://evil\\")\\n" + "z" * 1_000_000)
+"""
+
+SPY_ON_HIDDEN_TESTS = """
+import glob, sys
+from IPython import get_ipython
+
+def _show(info):
+    print("SPIED:", info.raw_cell)
+
+get_ipython().events.register("pre_run_cell", _show)
+for _path in glob.glob("**/*.ipynb", recursive=True) + glob.glob("/tmp/**/*.ipynb", recursive=True):
+    print("READ:", _path, open(_path).read())
+
+def _tracer(frame, event, arg):
+    if event == "call" and frame.f_code.co_filename.startswith("<ipython"):
+        import linecache
+        print("TRACED:", "".join(linecache.getlines(frame.f_code.co_filename)))
+    return None
+
+sys.settrace(_tracer)
+"""
+
+ABSURD_VALUES = """
+def ewa(theta, beta):
+    return np.full(len(theta), np.nan)
+
+def effective_window(beta):
+    return 10**30
+"""
+
+FORK_BOMB = """
+import os, time
+_children = 0
+try:
+    while _children < 10_000:
+        if os.fork() == 0:
+            time.sleep(600)
+            os._exit(0)
+        _children += 1
+except OSError:
+    pass
+print("processes started:", _children)
+"""
+
+SYNTAX_ERROR = """
+def ewa(theta, beta)
+    return theta
+"""
+
+
 @dataclass
 class Case:
     student: str
@@ -215,6 +303,11 @@ def build(released, answer_url):
     extra_cell.cells.insert(2, nbformat.v4.new_code_cell(PATCH_ASSERTS))
 
     nbformat3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}]}
+    correct_json = nbformat.writes(correct)
+    deep = '{"nbformat": 4, "nbformat_minor": 5, "metadata": ' + "{\"a\": " * 50_000 + "1" + "}" * 50_000 + ', "cells": []}'
+    as_dict = json.loads(correct_json)
+    minor_as_text = {**as_dict, "nbformat_minor": "5"}
+    surrogate = with_answers(released, {**CORRECT, "effective_window": CORRECT["effective_window"] + "\n# \ud800"})
 
     return {
         "correct": (Case("correct", 4), correct),
@@ -247,6 +340,25 @@ def build(released, answer_url):
         "cheat_read_answers": (Case("cheat_read_answers", 1), mixed(ewa="import json\n" + READ_ANSWERS)),
         "cheat_network": (Case("cheat_network", 1),
                           mixed(ewa=f"import json\nANSWER_URL = {answer_url!r}\n" + NETWORK)),
+        # Files that parse as JSON but are no notebook, or are in another encoding: invalid, never a crash.
+        "deep_nesting": (Case("deep_nesting", 0, "invalid", "nested too deeply"), deep.encode()),
+        "cells_not_cells": (Case("cells_not_cells", 0, "invalid", "cell 1 is not a code"),
+                            json.dumps({**as_dict, "cells": [1, 2]}).encode()),
+        "minor_as_text": (Case("minor_as_text", 0, "invalid", "nbformat_minor"), json.dumps(minor_as_text).encode()),
+        "utf16": (Case("utf16", 0, "invalid", "UTF-16"), correct_json.encode("utf-16")),
+        "utf8_bom": (Case("utf8_bom", 0, "invalid", "byte-order mark"), b"\xef\xbb\xbf" + correct_json.encode()),
+        "lone_surrogate": (Case("lone_surrogate", 0, "invalid", "lone surrogate"),
+                           json.dumps(json.loads(nbformat.writes(surrogate))).encode()),
+        # Harm to the machine, the reports or the readers: each fails (or costs) only itself.
+        "fills_disk": (Case("fills_disk", 4), mixed(ewa=CORRECT["ewa"] + FILL_DISK)),
+        "bloats_outputs": (Case("bloats_outputs", 4), mixed(ewa=CORRECT["ewa"] + BLOAT_OUTPUTS)),
+        "forges_reason": (Case("forges_reason", 4, reason="2/2 test cells passed"),
+                          mixed(effective_window=CORRECT["effective_window"] + FORGED_REASON)),
+        "spies_on_hidden_tests": (Case("spies_on_hidden_tests", 4), mixed(ewa=CORRECT["ewa"] + SPY_ON_HIDDEN_TESTS)),
+        "absurd_values": (Case("absurd_values", 0), with_answers(released, {"ewa": ABSURD_VALUES})),
+        # It breaks its own kernel and re-check (which cannot fork either); its neighbours keep their grades.
+        "fork_bomb": (Case("fork_bomb", 0), mixed(ewa=CORRECT["ewa"] + FORK_BOMB)),
+        "syntax_error": (Case("syntax_error", 1, reason="SyntaxError"), mixed(ewa=SYNTAX_ERROR)),
     }
 
 

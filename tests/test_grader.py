@@ -6,7 +6,9 @@ question an instructor would ask of it.
 
 import csv
 import hashlib
+import html
 import http.server
+import re
 import threading
 import time
 from pathlib import Path
@@ -65,9 +67,10 @@ def corpus(tmp_path_factory, answer_server):
     _add_layout_mistakes(submissions, released_path)
     before = _fingerprint(submissions)
     out = tmp_path_factory.mktemp("grades")
+    started = time.time()
     rows = autograde(submissions, out, SETTINGS)
     return {"cases": cases, "rows": {row["student_id"]: row for row in rows}, "out": out,
-            "submissions": submissions, "before": before}
+            "submissions": submissions, "before": before, "started": started}
 
 
 def _add_layout_mistakes(submissions, released_path):
@@ -80,6 +83,14 @@ def _add_layout_mistakes(submissions, released_path):
     (submissions / "symlink" / ASSIGNMENT).mkdir(parents=True)
     answers = Path(__file__).resolve().parent.parent / "notebooks" / f"{ASSIGNMENT}.ipynb"
     (submissions / "symlink" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").symlink_to(answers)
+    for hostile_id in HOSTILE_IDS:
+        (submissions / hostile_id / ASSIGNMENT).mkdir(parents=True)
+        (submissions / hostile_id / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").write_bytes(released_path.read_bytes())
+    (submissions / "formula_folder" / "=1+2").mkdir(parents=True)
+
+
+# Folder names a student could choose: a trailing newline, formulas, a bare CR that splits CSV rows.
+HOSTILE_IDS = ["eve\n", '=HYPERLINK("evil.example","x")', "-rf", "bob\rmallory,4,4,graded", "@SUM(A1)"]
 
 
 def _fingerprint(folder):
@@ -98,6 +109,9 @@ CASE_NAMES = [
     "cells_reordered", "extra_cell_patches_checks", "answer_cell_deleted", "corrupt_json", "empty_file",
     "nbformat_3", "not_a_notebook", "cheat_hide_errors", "cheat_patch_asserts", "cheat_always_equal",
     "cheat_read_answers", "cheat_network",
+    "deep_nesting", "cells_not_cells", "minor_as_text", "utf16", "utf8_bom", "lone_surrogate",
+    "fills_disk", "bloats_outputs", "forges_reason", "spies_on_hidden_tests", "absurd_values", "fork_bomb",
+    "syntax_error",
 ]
 
 
@@ -219,3 +233,86 @@ def test_cli_grades_with_relative_paths_and_exits_zero(corpus, tmp_path, monkeyp
 def test_cli_says_plainly_when_the_submissions_folder_is_missing(tmp_path, capsys):
     assert grader_main(["autograde", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+# --- Issue 11: what a hostile submission must not do to the run, the reports or their readers.
+
+
+def _raw_lines(path):
+    return Path(path).read_bytes().split(b"\n")
+
+
+@pytest.mark.parametrize("name", ["grades.csv", "grades_by_cell.csv"])
+def test_reports_read_cleanly_and_hold_no_formula_or_bare_cr(corpus, name):
+    path = corpus["out"] / name
+    assert b"\r" not in path.read_bytes()
+    rows = _read_csv(path)
+    assert rows and all(len(line) < 2000 for line in _raw_lines(path))
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t")), row
+            assert len(value) <= 300, row
+
+
+def test_hostile_student_ids_get_one_clean_row_each_and_stay_out_of_the_gradebook(corpus):
+    from nbgrader.api import Gradebook
+
+    rows = _read_csv(corpus["out"] / "grades.csv")
+    invalid = [r for r in rows if r["status"] == "invalid_student_id"]
+    assert len(invalid) == len(HOSTILE_IDS)
+    assert {r["student_id"] for r in invalid} == {"eve\\n", "'=HYPERLINK(\"evil.example\",\"x\")", "'-rf",
+                                                 "bob\\rmallory,4,4,graded", "'@SUM(A1)"}
+    with Gradebook(f"sqlite:///{corpus['out'] / 'gradebook.db'}") as gb:
+        students = {student.id for student in gb.students}
+    assert students and all(re.fullmatch(r"[A-Za-z0-9_.@+-]+", student) for student in students)
+    assert "correct" in students
+
+
+def test_a_formula_named_assignment_folder_is_reported_harmlessly(corpus):
+    rows = [r for r in _read_csv(corpus["out"] / "grades.csv") if r["student_id"] == "formula_folder"]
+    assert {r["assignment"] for r in rows if r["status"] == "unknown_assignment"} == {"'=1+2"}
+
+
+def test_no_report_repeats_a_reason_the_student_wrote(corpus):
+    text = (corpus["out"] / "grades.csv").read_text() + (corpus["out"] / "grades_by_cell.csv").read_text()
+    assert "HYPERLINK(\"http://evil\")" not in text and "zzzzzzzzzz" not in text
+    assert "kernel died" not in corpus["rows"]["forges_reason"]["reason"]
+
+
+def test_outputs_are_capped_in_the_kept_notebook_and_feedback(corpus):
+    notebook = corpus["out"] / "autograded" / "bloats_outputs" / f"{ASSIGNMENT}.ipynb"
+    feedback = corpus["out"] / "feedback" / "bloats_outputs" / f"{ASSIGNMENT}.html"
+    assert notebook.stat().st_size < 12_000_000 and feedback.stat().st_size < 16_000_000
+    for text in (notebook.read_text(), feedback.read_text()):
+        assert "more than the grader's limit of 1 MB for one output" in text
+        assert "this notebook's outputs reached the grader's limit of 10 MB" in text
+
+
+def test_a_submission_that_fills_its_folders_wrote_no_more_than_their_caps(corpus):
+    """The case prints how many MB it managed to write into the kernel's socket folder and its /tmp."""
+    notebook = nbformat.read(corpus["out"] / "autograded" / "fills_disk" / f"{ASSIGNMENT}.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in notebook.cells for o in c.get("outputs", []))
+    socket_mb, tmp_mb = map(int, re.search(r"MB written: (\d+) (\d+)", printed).groups())
+    assert socket_mb <= 16 and tmp_mb <= 256, printed
+
+
+def test_no_feedback_page_holds_a_line_of_hidden_test_source(corpus):
+    hidden = set()
+    source = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / f"{ASSIGNMENT}.ipynb", as_version=4)
+    for cell in source.cells:
+        if "BEGIN HIDDEN TESTS" in cell.source:
+            region = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+            hidden |= {line.strip() for line in region.splitlines() if len(line.strip()) > 12}
+    assert hidden
+    pages = list((corpus["out"] / "feedback").rglob("*.html"))
+    spied = (corpus["out"] / "feedback" / "spies_on_hidden_tests" / f"{ASSIGNMENT}.html").read_text()
+    assert "SPIED:" in spied, "the spy case no longer sees the cells it runs; update the corpus"
+    for page in pages:
+        text = html.unescape(page.read_text())
+        leaked = [line for line in hidden if line in text]
+        assert not leaked, f"{page}: {leaked[:3]}"
+
+
+def test_the_run_leaves_no_working_folder_behind(corpus):
+    assert not list(corpus["out"].glob(".work-*"))
+    assert not [p for p in Path("/tmp").glob("grader-*") if p.stat().st_mtime > corpus["started"]]
