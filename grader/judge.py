@@ -21,7 +21,7 @@ import numpy as np
 import solutions
 from grader.sandbox import bwrap_command
 from optim_helpers import codec
-from optim_helpers.checks._core import explain_difference
+from optim_helpers.compare import explain_difference
 from solutions.cases import CASES
 
 HARNESS = Path(__file__).resolve().parent / "harness.py"

@@ -9,7 +9,7 @@ import copy
 import zlib
 
 from optim_helpers import codec
-from optim_helpers.checks._core import explain_difference
+from optim_helpers.compare import explain_difference
 
 
 def verify_hidden(fn, payload):
