@@ -42,3 +42,20 @@ def test_floats_are_rounded_to_ten_digits(name):
 
     collect(json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))["cases"])
     assert all(float(f"{x:.10g}") == x for x in numbers if x == x)
+
+
+def test_check_reads_only_the_fixture_of_its_exercise(monkeypatch):
+    import pathlib
+
+    import solutions
+    from optim_helpers.checks import check
+
+    read, original = [], pathlib.Path.read_text
+
+    def recording_read_text(path, *args, **kwargs):
+        read.append(path.name)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "read_text", recording_read_text)
+    check(solutions.ewa)
+    assert set(read) == {"ewa.json"}

@@ -87,7 +87,7 @@ def load_fixture(name):
     where parts equal to the expected output are stored as ``{"__same__": 1}``) and ``raises``
     (id -> the exception that mistake raises on this input).
     """
-    fixture = json.loads((FIXTURES / f"{name}.json").read_text())
+    fixture = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
     for case in fixture["cases"]:
         case["args"] = codec.loads(json.dumps(case["args"]))
         case["kwargs"] = codec.loads(json.dumps(case["kwargs"]))
