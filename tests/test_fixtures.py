@@ -1,9 +1,12 @@
 """The check() fixtures shipped to learners are exactly what solutions/ produces today, and compact."""
 
 import json
+import pathlib
 
 import pytest
 
+import solutions
+from optim_helpers.checks import check
 from solutions.cases import CASES
 from solutions.fixtures import FIXTURES, build, render
 
@@ -45,11 +48,6 @@ def test_floats_are_rounded_to_ten_digits(name):
 
 
 def test_check_reads_only_the_fixture_of_its_exercise(monkeypatch):
-    import pathlib
-
-    import solutions
-    from optim_helpers.checks import check
-
     read, original = [], pathlib.Path.read_text
 
     def recording_read_text(path, *args, **kwargs):
