@@ -119,6 +119,8 @@ def keep_result_files(out, submission, result):
     for key, target in (("feedback", out / "feedback" / submission.student / f"{name}.html"),
                         ("autograded", out / "autograded" / submission.student / f"{name}.ipynb")):
         if not result.get(key):
+            if key == "feedback" and result.get("status") == "graded":
+                kept["reason"] = f"{kept.get('reason', '')}; no feedback page (nbgrader could not write it)"
             continue
         try:
             _atomic_copy(Path(result[key]), target)

@@ -16,8 +16,10 @@ def critical_point_type(hessian, tol=1e-8):
     Returns
     -------
     str
-        ``"degenerate"`` if any eigenvalue is (numerically) zero, else ``"minimum"``
-        (all positive), ``"maximum"`` (all negative) or ``"saddle"`` (mixed signs).
+        The second-derivative test: ``"saddle"`` if some eigenvalue is ``> tol`` and
+        some ``< -tol`` (whatever the zero eigenvalues do); else ``"degenerate"`` if any
+        ``|lambda| <= tol`` (the second derivatives cannot decide); else ``"minimum"``
+        (all ``> tol``) or ``"maximum"`` (all ``< -tol``).
     """
     eigenvalues = np.linalg.eigvalsh(np.asarray(hessian, dtype=float))
     return classify_eigenvalues(eigenvalues, np.abs(eigenvalues) <= tol)
@@ -26,23 +28,28 @@ def critical_point_type(hessian, tol=1e-8):
 def classify_eigenvalues(eigenvalues, is_zero):
     """The kind of critical point for Hessian eigenvalues, ``is_zero`` marking those that count as 0.
 
+    A positive and a negative eigenvalue (neither counted as 0) make a saddle; otherwise any
+    zero makes the point degenerate; otherwise the common sign gives a minimum or a maximum.
+
     Parameters
     ----------
     eigenvalues : ndarray of shape (n,)
-    is_zero : ndarray of bool, shape (n,)
+    is_zero : ndarray of bool, shape (n,), or a bool for all of them
 
     Returns
     -------
     str
-        ``"degenerate"``, ``"minimum"``, ``"maximum"`` or ``"saddle"``.
+        ``"saddle"``, ``"degenerate"``, ``"minimum"`` or ``"maximum"``.
     """
-    if np.any(is_zero):
+    eigenvalues = np.asarray(eigenvalues)
+    nonzero = ~np.asarray(is_zero, dtype=bool)
+    positive = np.any((eigenvalues > 0) & nonzero)
+    negative = np.any((eigenvalues < 0) & nonzero)
+    if positive and negative:
+        return "saddle"
+    if not np.all(nonzero):
         return "degenerate"
-    if np.all(eigenvalues > 0):
-        return "minimum"
-    if np.all(eigenvalues < 0):
-        return "maximum"
-    return "saddle"
+    return "minimum" if positive else "maximum"
 
 
 def fraction_positive_definite(n, trials=1000, seed=0):

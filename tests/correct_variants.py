@@ -171,11 +171,11 @@ def critical_counting(hessian, tol=1e-8):
     eigenvalues = np.real(np.linalg.eigvals(np.asarray(hessian, dtype=float)))
     positive = sum(1 for value in eigenvalues if value > tol)
     negative = sum(1 for value in eigenvalues if value < -tol)
+    if positive and negative:
+        return "saddle"
     if positive + negative < len(eigenvalues):
         return "degenerate"
-    if negative == 0:
-        return "minimum"
-    return "maximum" if positive == 0 else "saddle"
+    return "minimum" if negative == 0 else "maximum"
 
 
 @_named("fraction_positive_definite")

@@ -221,13 +221,13 @@ def schedule_int_cast(learning_rate0, epoch_num, decay_rate, time_interval=1000)
 @_named("critical_point_type")
 def critical_returns_capitalised(hessian, tol=1e-8):
     eigenvalues = np.linalg.eigvalsh(hessian)
+    if np.any(eigenvalues > tol) and np.any(eigenvalues < -tol):
+        return "Saddle"
     if np.any(np.abs(eigenvalues) <= tol):
         return "Degenerate"
     if np.all(eigenvalues > 0):
         return "Minimum"
-    if np.all(eigenvalues < 0):
-        return "Maximum"
-    return "Saddle"
+    return "Maximum"
 
 
 @_named("fraction_positive_definite")

@@ -98,10 +98,12 @@ def test_n_equals_2_probabilities_are_the_constants_check_uses():
 
 def critical_point_type_eig(hessian, tol=1e-8):
     eigenvalues = np.linalg.eig(hessian)[0].real
-    if np.min(np.abs(eigenvalues)) <= tol:
+    positive, negative = int(np.sum(eigenvalues > tol)), int(np.sum(eigenvalues < -tol))
+    if positive and negative:
+        return "saddle"
+    if positive + negative < len(eigenvalues):
         return "degenerate"
-    positive = int(np.sum(eigenvalues > 0))
-    return {len(eigenvalues): "minimum", 0: "maximum"}.get(positive, "saddle")
+    return "minimum" if positive else "maximum"
 
 
 def test_critical_point_type_with_eig_passes(capsys):

@@ -197,6 +197,9 @@ def test_exponential_and_inverse_sqrt_decay():
     (np.diag([-1.0, -0.5, -3.0]), "maximum"),
     (np.diag([2.0, -2.0]), "saddle"),
     (np.diag([1.0, 0.0]), "degenerate"),
+    (np.diag([0.0, -1.0, -3.0]), "degenerate"),
+    (np.zeros((2, 2)), "degenerate"),
+    (np.diag([1.0, 0.0, -2.0]), "saddle"),  # both signs: a saddle whatever the zero eigenvalue does
     (np.array([[2.0, 3.0], [3.0, 2.0]]), "saddle"),  # positive entries, eigenvalues 5 and -1
 ])
 def test_critical_point_type(hessian, kind):

@@ -41,7 +41,7 @@ def critical_point_type_cases(rng):
         np.array([[-rng.uniform(0.5, 3)]]),
         np.diag([2.0, -2.0]),  # f(x, y) = x² − y²
         np.diag([0.0, 2.0, 3.0]),
-        np.diag([1.0, 0.0, -2.0]),  # mixed signs and an exact zero: still degenerate
+        np.diag([1.0, 0.0, -2.0]),  # both signs and an exact zero: a saddle whatever the flat direction does
         np.zeros((3, 3)),
         _positive_entry_saddle(rng, 2),
         _positive_entry_saddle(rng, 4),
@@ -65,7 +65,12 @@ def critical_point_type_cases(rng):
     tiny = _with_eigenvalues(rng, [-1e-10, -1.0, -rng.uniform(1, 3)])
     cases += [((small,), {}), ((small,), {"tol": 1e-4}), ((small, 1e-4), {}), ((tiny,), {"tol": 1e-12})]
     # Eigenvalues exactly at the tolerance count as zero (|λ| ≤ tol): powers of two, so eigvalsh returns them exactly.
+    # With −tol beside positive eigenvalues the point is degenerate, not a saddle (a saddle needs some λ < −tol).
     cases += [((np.diag([0.25, 1.0, 2.0]),), {"tol": 0.25}), ((np.diag([-2.0, -1.0, -0.25]), 0.25), {})]
+    cases += [((np.diag([-0.25, 1.0, 2.0]),), {"tol": 0.25}), ((np.diag([-2.0, 0.25, 0.5]), 0.25), {})]
+    # A small eigenvalue of the other sign: a saddle for the default tol, degenerate once tol covers it.
+    mixed_small = np.diag([-1e-5, 1.0, 2.0])
+    cases += [((mixed_small,), {}), ((mixed_small,), {"tol": 1e-4})]
     cases += [((np.diag([2.0, 2.0]),), {}), ((np.diag([0.0, 2.0]),), {})]  # x² + y² and x²: flat along y
     return cases
 
@@ -75,7 +80,7 @@ def _eigenvalues(hessian):
 
 
 # When several mistakes explain every failing case, check() names the first registered: keep the
-# specific ones (exact_zero, saddle_before_degenerate) before the broad ignores_degenerate.
+# specific ones (exact_zero, degenerate_before_saddle) before the broad ignores_degenerate.
 @mistake("critical_point_type", "min_max_swapped",
          "swapped minimum and maximum: all eigenvalues positive means the surface curves up in every "
          "direction, a minimum; all negative, a maximum.")
@@ -108,22 +113,28 @@ def _critical_ignores_tol(hessian, tol=1e-8):
     return classify_eigenvalues(eigenvalues, np.abs(eigenvalues) <= 1e-8)
 
 
-@mistake("critical_point_type", "saddle_before_degenerate",
-         "returned \"saddle\" for a Hessian with a zero eigenvalue; any zero eigenvalue makes the point "
-         "\"degenerate\", so test for zeros first.")
-def _critical_saddle_first(hessian, tol=1e-8):
+@mistake("critical_point_type", "degenerate_before_saddle",
+         "returned \"degenerate\" although the eigenvalues have both signs: with a positive and a negative "
+         "eigenvalue the point is a saddle whatever the zero eigenvalues do, so test for both signs before "
+         "testing for zeros.")
+def _critical_degenerate_first(hessian, tol=1e-8):
     eigenvalues = _eigenvalues(hessian)
-    if np.any(eigenvalues > tol) and np.any(eigenvalues < -tol):
-        return "saddle"
-    return classify_eigenvalues(eigenvalues, np.abs(eigenvalues) <= tol)
+    if np.any(np.abs(eigenvalues) <= tol):
+        return "degenerate"
+    return classify_eigenvalues(eigenvalues, False)
 
 
 @mistake("critical_point_type", "ignores_degenerate",
-         "never returned \"degenerate\": when an eigenvalue is zero (|λ| ≤ tol) the second-derivative test "
-         "cannot decide, so return \"degenerate\".")
+         "never returned \"degenerate\": when an eigenvalue is zero (|λ| ≤ tol) and the others all have one "
+         "sign, the second-derivative test cannot decide (x² + y⁴ is a minimum, x² − y⁴ a saddle, with the "
+         "same Hessian), so return \"degenerate\".")
 def _critical_no_degenerate(hessian, tol=1e-8):
     eigenvalues = _eigenvalues(hessian)
-    return classify_eigenvalues(eigenvalues, False)
+    if np.all(eigenvalues > 0):
+        return "minimum"
+    if np.all(eigenvalues < 0):
+        return "maximum"
+    return "saddle"
 
 
 @mistake("critical_point_type", "diagonal_signs",
