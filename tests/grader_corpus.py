@@ -241,6 +241,13 @@ except OSError:
 print("processes started:", _children)
 """
 
+SCRIPT_IN_OUTPUTS = """
+from IPython.display import HTML, Javascript, Markdown, display
+display(HTML('<script>window.__pwned = "html"</script><img src=x onerror="window.__pwned = \\'img\\'">'))
+display(Javascript('window.__pwned = "js"'))
+display(Markdown('<svg onload="window.__pwned = \\'svg\\'"></svg> [click](javascript:window.__pwned=1)'))
+"""
+
 SYNTAX_ERROR = """
 def ewa(theta, beta)
     return theta
@@ -359,6 +366,7 @@ def build(released, answer_url):
         # It breaks its own kernel and re-check (which cannot fork either); its neighbours keep their grades.
         "fork_bomb": (Case("fork_bomb", 0), mixed(ewa=CORRECT["ewa"] + FORK_BOMB)),
         "syntax_error": (Case("syntax_error", 1, reason="SyntaxError"), mixed(ewa=SYNTAX_ERROR)),
+        "script_in_outputs": (Case("script_in_outputs", 4), mixed(ewa=CORRECT["ewa"] + SCRIPT_IN_OUTPUTS)),
     }
 
 

@@ -111,7 +111,7 @@ CASE_NAMES = [
     "cheat_read_answers", "cheat_network",
     "deep_nesting", "cells_not_cells", "minor_as_text", "utf16", "utf8_bom", "lone_surrogate",
     "fills_disk", "bloats_outputs", "forges_reason", "spies_on_hidden_tests", "absurd_values", "fork_bomb",
-    "syntax_error",
+    "syntax_error", "script_in_outputs",
 ]
 
 
@@ -200,6 +200,29 @@ def test_feedback_shows_the_score_and_no_hidden_test_code(corpus):
         assert "BEGIN HIDDEN TESTS" not in html and "_expected" not in html and "_rng" not in html
         assert f"(Score: {corpus['cases'][student].score:.1f} / 4.0)" in html
         assert "Fontconfig" not in html and "most recent call last" not in html
+
+
+def test_a_feedback_page_holds_no_script_the_student_wrote(corpus):
+    page = (corpus["out"] / "feedback" / "script_in_outputs" / f"{ASSIGNMENT}.html").read_text()
+    assert "__pwned" in page, "the case's outputs no longer reach the page; update the corpus"
+    assert not re.search(r"<script[^>]*>[^<]*__pwned", page)
+    assert not re.search(r"<[^>]+\son\w+\s*=", page) and "href=\"javascript:" not in page
+    assert 'http-equiv="Content-Security-Policy"' in page
+
+
+@pytest.mark.e2e
+def test_a_hostile_feedback_page_runs_nothing_in_the_browser(corpus):
+    from browser import launch_chromium
+
+    page_path = corpus["out"] / "feedback" / "script_in_outputs" / f"{ASSIGNMENT}.html"
+    with launch_chromium() as browser:
+        page = browser.new_page()
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(page_path.as_uri())
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.__pwned") is None and not dialogs
+        assert page.evaluate("Array.from(document.images).every(i => !i.src.startsWith('data:') || i.naturalWidth > 0)")
 
 
 @pytest.mark.e2e
