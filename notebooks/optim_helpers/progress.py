@@ -10,9 +10,15 @@ shows one line instead of a traceback::
     NotImplementedError: `ewa` is not written yet: finish Exercise 1 above
     (the cell that starts `def ewa`), then run this cell again.
 
-and a ``NameError`` (typically: the kernel was restarted, so the functions
-defined above are gone) keeps its usual traceback with one line of advice
-after it: Run → Run All Above.
+and a ``NameError`` keeps its usual traceback with one line after it that
+fits both of its usual causes, an earlier cell that failed or never ran (in a
+released notebook: the experiment of an unfinished exercise) and a restarted
+kernel::
+
+    `paths` is not defined: an earlier cell did not run or failed (an unfinished
+    exercise?); after a kernel restart, click in this cell and use Run → Run All Above.
+
+(An ``UnboundLocalError``, a mistake inside a function, gets no such line.)
 
 The cell still fails (an ``error`` output, an execute reply with status
 "error"), so nbgrader scores a test cell 0 and nbclient/nbval see the failure.
@@ -23,8 +29,12 @@ Outside IPython the call does nothing.
 import sys
 import types
 
-RESTART_ADVICE = ("If the kernel was restarted, the cells above have to run again: click in this cell, "
-                  "then Run → Run All Above.")
+
+def undefined_name_hint(name=None):
+    """The one line shown after a ``NameError`` for ``name`` (the error's ``.name``; None if unknown)."""
+    what = f"`{name}` is not defined" if name else "A name is not defined"
+    return (f"{what}: an earlier cell did not run or failed (an unfinished exercise?); "
+            "after a kernel restart, click in this cell and use Run → Run All Above.")
 
 
 def explain_unfinished(exercises=None, shell=None):
@@ -59,8 +69,8 @@ def explain_unfinished(exercises=None, shell=None):
                 shell._showtraceback(etype, etype(message), [f"\x1b[0;31m{etype.__name__}\x1b[0m: {message}"])
                 return None
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
-        if issubclass(etype, NameError):
-            print(RESTART_ADVICE, file=sys.stderr)
+        if issubclass(etype, NameError) and not issubclass(etype, UnboundLocalError):
+            print(undefined_name_hint(getattr(value, "name", None)), file=sys.stderr)
         return None
 
     shell.set_custom_exc((NotImplementedError, NameError), handler)
