@@ -1,0 +1,355 @@
+"""Explorations: sliders that redraw a figure with the learner's own functions.
+
+>>> from optim_helpers.explore import explore_ewa
+>>> explore_ewa(ewa, effective_window, days, theta)
+
+Each ``explore_*`` builds one matplotlib figure once and, on every slider move,
+updates its lines with the learner's functions, renders it to PNG and swaps
+the image shown under the sliders (an ``ipywidgets.Image``: no flicker, no new
+figure), with a one-line readout above it.
+
+Without a browser (nbval, nbgrader, nbclient) the cell still runs: its output
+then holds the figure and the readout of the default setting as plain
+``image/png`` and ``text/plain``, next to the widget that JupyterLab shows.
+While an exercise it needs is unfinished (its function raises nbgrader's bare
+``NotImplementedError``), the exploration shows one line saying which exercise
+to finish, not a traceback.
+"""
+
+import base64
+import io
+
+import ipywidgets as widgets
+import numpy as np
+import PIL.Image
+from IPython.display import display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from optim_helpers.progress import unfinished_exercise
+
+
+def explore(fig, redraw, controls, exercises, animated=()):
+    """Show ``controls`` above ``fig``; every change calls ``redraw`` and shows the redrawn figure.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Drawn once by the caller; ``redraw`` changes its artists in place.
+    redraw : callable
+        ``redraw(**values)`` with one keyword per control; updates ``fig`` and
+        returns the one-line readout (str).
+    controls : dict
+        ``{keyword: ipywidgets control}``, e.g. ``{"beta": FloatSlider(...)}``.
+    exercises : dict
+        ``{"Exercise N": learner function}``: the functions ``redraw`` calls,
+        so that an unfinished one is named in the readout.
+    animated : sequence of matplotlib artists, optional
+        The only artists ``redraw`` changes. Given, the rest of the figure is
+        drawn once and each redraw paints just these over it (blitting);
+        ``redraw`` must then leave axis limits alone.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The exploration (already displayed).
+    """
+    image = widgets.Image(format="png", layout=widgets.Layout(width=f"{fig.get_figwidth() * fig.dpi:.0f}px"))
+    readout = widgets.Label()
+    paint = Painter(fig, animated)
+    for control in controls.values():
+        control.style.description_width = "initial"  # "time_interval" in full
+
+    def update(**values):
+        try:
+            readout.value = redraw(**values)
+        except NotImplementedError as error:
+            readout.value = unfinished_line(error, exercises)
+            image.layout.display = "none"
+            return
+        image.value = paint()
+        image.layout.display = None
+
+    captured = widgets.interactive_output(update, controls)  # runs update once, with the default values
+    box = widgets.VBox([widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
+                        readout, image, captured])
+    bundle = box._repr_mimebundle_()  # what JupyterLab renders: the live widget
+    bundle["text/plain"] = readout.value  # what a notebook run without a browser keeps: the default setting
+    if image.layout.display != "none":
+        bundle["image/png"] = base64.b64encode(image.value).decode("ascii")
+    display(bundle, raw=True)
+    return box
+
+
+class Painter:
+    """``Painter(fig, animated)()``: the figure as PNG bytes, fast.
+
+    Agg draws, Pillow encodes with light compression. The first call lays the
+    figure out and keeps that layout. With ``animated`` artists, it also keeps
+    the figure without them, and later calls paint only them over that copy.
+    """
+
+    def __init__(self, fig, animated=()):
+        self.fig, self.animated, self.background = fig, list(animated), None
+        self.canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+        for artist in self.animated:
+            artist.set_animated(True)
+
+    def __call__(self):
+        if self.background is None:
+            self.canvas.draw()  # animated artists are left out
+            self.fig.set_layout_engine("none")  # redraws keep the first layout and skip the layout pass
+            if self.animated:
+                self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self.background)
+        for artist in self.animated:
+            self.fig.draw_artist(artist)
+        buffer = io.BytesIO()
+        PIL.Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+
+def unfinished_line(error, exercises):
+    """``finish Exercise N first`` for the learner function that raised ``error``; re-raises anything else."""
+    names = {function.__name__: function for function in exercises.values()}
+    name = unfinished_exercise(error.__traceback__, names) if not error.args else None
+    if name is None:
+        raise error
+    label = next(label for label, function in exercises.items() if function.__name__ == name)
+    return f"`{name}` is not written yet: finish {label} first, then run this cell again."
+
+
+# --------------------------------------------------------------------------- the notebooks' explorations
+
+
+def explore_ewa(ewa, effective_window, days, theta):
+    """Notebook 02: a β slider over the year of temperatures, with the window and the lag of the average."""
+    fig = Figure(figsize=(9, 3.8), dpi=90, layout="constrained")
+    ax = fig.subplots()
+    ax.scatter(days, theta, s=4, color="0.6", label="data")
+    (average,) = ax.plot(days, np.zeros(len(theta)), color="C1", linewidth=2, label="your ewa(theta, β)")
+    peak = ax.axvline(days[0], color="C1", linestyle=":", linewidth=1.2, label="its warmest day")
+    reference = ax.axvline(days[0], color="0.3", linestyle=":", linewidth=1.2, label="warmest day of the β = 0.5 curve")
+    ax.set(ylabel="°C", ylim=(min(0.0, theta.min()) - 1, theta.max() + 1))
+    ax.legend(loc="lower center")
+
+    def redraw(beta):
+        reference_peak = days[np.argmax(ewa(theta, 0.5))]
+        reference.set_xdata([reference_peak, reference_peak])
+        v = ewa(theta, beta)
+        warmest = days[np.argmax(v)]
+        average.set_ydata(v)
+        peak.set_xdata([warmest, warmest])
+        ax.set_title(f"Exponentially weighted average of the temperature, β = {beta:.3f}")
+        lag = (warmest - reference_peak).astype(int)
+        return (f"β = {beta:.3f}: window 1/(1 − β) = {effective_window(beta):.1f} days; "
+                f"warmest smoothed day {warmest}, {lag} days after the β = 0.5 curve's peak")
+
+    controls = {"beta": widgets.FloatSlider(value=0.9, min=0.5, max=0.999, step=0.001, readout_format=".3f",
+                                            description="β", continuous_update=True)}
+    return explore(fig, redraw, controls, {"Exercise 1": ewa, "Exercise 2": effective_window},
+                   animated=[average, peak, reference, ax.title])
+
+
+def explore_bias_correction(ewa, ewa_bias_corrected, days, theta, n_days=30):
+    """Notebook 03: β and bias correction on/off over the first ``n_days`` days."""
+    days, theta = days[:n_days], theta[:n_days]
+    fig = Figure(figsize=(9, 3.8), dpi=90, layout="constrained")
+    ax = fig.subplots()
+    ax.plot(days, theta, "o", color="0.6", markersize=4, label="data")
+    (average,) = ax.plot(days, np.zeros(n_days), color="C1", linewidth=2, label="the average")
+    ax.set(ylabel="°C", ylim=(min(0.0, theta.min()) - 1, theta.max() + 1))
+    ax.legend(loc="lower right")
+
+    def redraw(beta, corrected):
+        v = ewa_bias_corrected(theta, beta) if corrected else ewa(theta, beta)
+        average.set_ydata(v)
+        ax.set_title(f"The first {n_days} days, β = {beta:.3f}, "
+                     + ("your ewa_bias_corrected" if corrected else "uncorrected ewa"))
+        gap = np.abs(v - theta.mean()).mean()
+        return (f"β = {beta:.3f}, {'with' if corrected else 'without'} bias correction: v₁ = {v[0]:.2f} °C "
+                f"(θ₁ = {theta[0]:.1f} °C); mean distance to the {n_days}-day mean {gap:.2f} °C")
+
+    controls = {"beta": widgets.FloatSlider(value=0.98, min=0.5, max=0.999, step=0.001, readout_format=".3f",
+                                            description="β"),
+                "corrected": widgets.Checkbox(value=False, description="bias correction")}
+    return explore(fig, redraw, controls, {"the exercise": ewa_bias_corrected}, animated=[average, ax.title])
+
+
+def explore_momentum(initialize_velocity, update_parameters_with_momentum, steps=200):
+    """Notebook 04: α and β on f = ½(0.2 w₁² + 20 w₂²) (κ = 100); trajectory, distance and measured rate."""
+    curvatures = np.array([0.2, 20.0])
+    mu, L = curvatures
+    kappa = L / mu
+    theory = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    beta_star = theory**2
+    learning_rate_star = (2 / (np.sqrt(L) + np.sqrt(mu))) ** 2 / (1 - beta_star)  # our (1 − β) form
+    start = np.array([-8.0, 1.0])
+
+    fig = Figure(figsize=(11, 3.8), dpi=90, layout="constrained")
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2, 1]})
+    w1, w2 = np.meshgrid(np.linspace(-9, 3, 200), np.linspace(-1.5, 1.5, 100))
+    left.contour(w1, w2, 0.5 * (mu * w1**2 + L * w2**2), levels=np.geomspace(0.01, 60, 20), cmap="viridis",
+                 linewidths=0.7)
+    left.plot(0, 0, "k*", markersize=10)
+    (path_line,) = left.plot(*start, "o-", color="C3", markersize=2.5, linewidth=1)
+    left.set(xlim=(-9, 3), ylim=(-1.5, 1.5), xlabel="$w_1$", ylabel="$w_2$",
+             title=f"{steps} steps of your momentum on f = ½(0.2 w₁² + 20 w₂²), κ = {kappa:.0f}")
+    k = np.arange(steps + 1)
+    (distance_line,) = right.semilogy(k, np.ones(steps + 1), color="C3", label="your momentum")
+    (rate_line,) = right.semilogy(k, np.ones(steps + 1), "--", color="C3", linewidth=1, label="measured rate$^k$")
+    right.semilogy(k, np.linalg.norm(start) * theory**k, ":", color="k", linewidth=1,
+                   label=f"theory at the optimal setting, {theory:.3f}$^k$")
+    right.set(title="Distance to the minimum", xlabel="step k", ylabel=r"$\|w_k - w^*\|$", ylim=(1e-12, 1e3))
+    right.legend(loc="lower left", fontsize="small")
+
+    def redraw(learning_rate, beta):
+        parameters = {"W1": start[np.newaxis, :].copy(), "b1": np.zeros((1, 1))}
+        v = initialize_velocity(parameters)
+        path = [start]
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(steps):
+                grads = {"dW1": curvatures * parameters["W1"], "db1": np.zeros((1, 1))}
+                parameters, v = update_parameters_with_momentum(parameters, grads, v, beta, learning_rate)
+                path.append(parameters["W1"][0].copy())
+            path = np.array(path)
+            distance = np.linalg.norm(path, axis=1)
+            second_half = k[steps // 2:]
+            finite = np.isfinite(distance[second_half]) & (distance[second_half] > 0)
+            rate = (np.exp(np.polyfit(second_half[finite], np.log(distance[second_half][finite]), 1)[0])
+                    if finite.sum() > 2 else np.inf)
+        path_line.set_data(path[:, 0], path[:, 1])
+        distance_line.set_ydata(distance)
+        rate_line.set_ydata(distance[0] * rate**k)
+        verdict = "diverges" if not rate < 1 else f"{np.log(1e-6) / np.log(rate):.0f} steps for a millionfold"
+        return (f"α = {learning_rate:.2f}, β = {beta:.2f}: measured rate {rate:.3f} per step ({verdict}); "
+                f"theory at the optimal α = {learning_rate_star:.2f}, β = {beta_star:.2f}: {theory:.3f}")
+
+    controls = {"learning_rate": widgets.FloatSlider(value=0.3, min=0.01, max=1.0, step=0.01, description="α"),
+                "beta": widgets.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="β")}
+    return explore(fig, redraw, controls,
+                   {"Exercise 1": initialize_velocity, "Exercise 2": update_parameters_with_momentum},
+                   animated=[path_line, distance_line, rate_line])
+
+
+def explore_schedules(update_lr, schedule_lr_decay, exponential_decay, inverse_sqrt_decay, n_epochs=300):
+    """Notebook 07: every schedule over ``n_epochs`` epochs, redrawn from α₀, decay_rate, time_interval, base and k."""
+    epochs = np.arange(n_epochs + 1)
+    fig = Figure(figsize=(9, 4), dpi=90, layout="constrained")
+    ax = fig.subplots()
+    names = ["update_lr", "schedule_lr_decay", "exponential_decay", "inverse_sqrt_decay"]
+    lines = {name: ax.semilogy(epochs, np.ones(n_epochs + 1), linewidth=1.8, label=name)[0] for name in names}
+    ax.set(title="Your learning-rate schedules (log scale: exponential decay is a straight line)", xlabel="epoch",
+           ylabel="learning rate α", xlim=(0, n_epochs), ylim=(1e-4, 2.0))
+    legend = ax.legend(loc="lower left")
+
+    def redraw(learning_rate0, decay_rate, time_interval, base, k):
+        rates = {
+            "update_lr": update_lr(learning_rate0, epochs, decay_rate),
+            "schedule_lr_decay": schedule_lr_decay(learning_rate0, epochs, decay_rate, time_interval),
+            "exponential_decay": exponential_decay(learning_rate0, epochs, base),
+            "inverse_sqrt_decay": np.r_[np.nan, inverse_sqrt_decay(learning_rate0, epochs[1:], k)],
+        }
+        settings = {"update_lr": f"decay_rate = {decay_rate:.3g}",
+                    "schedule_lr_decay": f"decay_rate = {decay_rate:.3g}, every {time_interval} epochs",
+                    "exponential_decay": f"base = {base:.3f}", "inverse_sqrt_decay": f"k = {k:.2f}, from epoch 1"}
+        for (name, line), text in zip(lines.items(), legend.get_texts()):
+            line.set_ydata(rates[name])
+            text.set_text(f"{name}, {settings[name]}")
+        return f"α at epoch {n_epochs}: " + ", ".join(f"{name} {rates[name][-1]:.4f}" for name in names)
+
+    controls = {
+        "learning_rate0": widgets.FloatSlider(value=0.2, min=0.01, max=1.0, step=0.01, description="α₀"),
+        "decay_rate": widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=1, step=0.1, description="decay_rate"),
+        "time_interval": widgets.IntSlider(value=50, min=10, max=150, step=10, description="time_interval"),
+        "base": widgets.FloatSlider(value=0.99, min=0.9, max=0.999, step=0.001, readout_format=".3f",
+                                    description="base"),
+        "k": widgets.FloatSlider(value=1.0, min=0.1, max=1.9, step=0.1, description="k"),
+    }
+    return explore(fig, redraw, controls, {"Exercise 1": update_lr, "Exercise 2": schedule_lr_decay,
+                                           "Exercise 3": exponential_decay, "Exercise 4": inverse_sqrt_decay},
+                   animated=[*lines.values(), legend])
+
+
+# Three 2-D surfaces on the same square, each with its minimum value (for the cost gap) and a start.
+SURFACES = {
+    "valley": (lambda w1, w2: 0.5 * (0.1 * w1**2 + 10 * w2**2),
+               lambda w1, w2: (0.1 * w1, 10 * w2), 0.0, (-1.8, 0.8)),
+    "saddle": (lambda w1, w2: 0.5 * w1**2 + 0.25 * w2**4 - 0.5 * w2**2,
+               lambda w1, w2: (w1, w2**3 - w2), -0.25, (1.8, 1e-3)),
+    "plateau": (lambda w1, w2: 1 - np.exp(-(w1**2 + w2**2)),
+                lambda w1, w2: (2 * w1 * np.exp(-(w1**2 + w2**2)), 2 * w2 * np.exp(-(w1**2 + w2**2))), 0.0,
+                (1.8, 1.4)),
+}
+
+
+def explore_race(update_parameters_with_gd, initialize_velocity, update_parameters_with_momentum,
+                 initialize_rmsprop, update_parameters_with_rmsprop, initialize_adam, update_parameters_with_adam,
+                 steps=100):
+    """Notebook 06: GD, momentum, RMSprop and Adam from the same start on a valley, a saddle or a plateau."""
+
+    def gd():
+        return None, lambda parameters, grads, state, t, alpha: (
+            update_parameters_with_gd(parameters, grads, alpha), state)
+
+    def momentum():
+        return initialize_velocity, lambda parameters, grads, v, t, alpha: update_parameters_with_momentum(
+            parameters, grads, v, 0.9, alpha)
+
+    def rmsprop():
+        return initialize_rmsprop, lambda parameters, grads, s, t, alpha: update_parameters_with_rmsprop(
+            parameters, grads, s, 0.999, alpha)
+
+    def adam():
+        def step(parameters, grads, state, t, alpha):
+            parameters, v, s, _, _ = update_parameters_with_adam(parameters, grads, *state, t, alpha)
+            return parameters, (v, s)
+        return initialize_adam, step
+
+    racers = {"gradient descent": gd(), "momentum, β = 0.9": momentum(), "RMSprop, β₂ = 0.999": rmsprop(),
+              "Adam": adam()}
+    fig = Figure(figsize=(11, 4), dpi=90, layout="constrained")
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
+    w1, w2 = np.meshgrid(np.linspace(-2, 2, 161), np.linspace(-2, 2, 161))
+    contours = {name: left.contour(w1, w2, f(w1, w2), levels=20, cmap="viridis", linewidths=0.6)
+                for name, (f, *_) in SURFACES.items()}
+    paths = {label: left.plot([], [], "o-", markersize=2, linewidth=1, label=label)[0] for label in racers}
+    start_mark = left.plot([], [], "k*", markersize=10)[0]
+    left.set(xlim=(-2, 2), ylim=(-2, 2), xlabel="$w_1$", ylabel="$w_2$")
+    k = np.arange(steps + 1)
+    gaps = {label: right.semilogy(k, np.ones(steps + 1), label=label)[0] for label in racers}
+    right.set(title="Cost above the minimum", xlabel="step", ylabel="f(w) − f*", ylim=(1e-8, 1e2))
+    right.legend(loc="lower left", fontsize="small")
+
+    def redraw(learning_rate, surface):
+        f, gradient, f_min, start = SURFACES[surface]
+        finals = {}
+        with np.errstate(over="ignore", invalid="ignore"):
+            for label, (initialize, step) in racers.items():
+                parameters = {"W1": np.array([start], dtype=float), "b1": np.zeros((1, 1))}
+                state = initialize(parameters) if initialize else None
+                path = [parameters["W1"][0].copy()]
+                for t in range(1, steps + 1):
+                    d1, d2 = gradient(*parameters["W1"][0])
+                    grads = {"dW1": np.array([[d1, d2]]), "db1": np.zeros((1, 1))}
+                    parameters, state = step(parameters, grads, state, t, learning_rate)
+                    path.append(parameters["W1"][0].copy())
+                path = np.array(path)
+                gap = f(path[:, 0], path[:, 1]) - f_min
+                paths[label].set_data(path[:, 0], path[:, 1])
+                gaps[label].set_ydata(np.maximum(gap, 1e-12))
+                finals[label] = gap[-1]
+        for name, contour in contours.items():
+            contour.set_visible(name == surface)
+        start_mark.set_data([start[0]], [start[1]])
+        left.set_title(f"{surface}: {steps} steps with α = {learning_rate:.3g}")
+        ranked = sorted(finals, key=lambda label: (not np.isfinite(finals[label]), finals[label]))
+        return f"{surface}, α = {learning_rate:.3g}: after {steps} steps f − f* = " + ", ".join(
+            f"{label.split(',')[0]} {finals[label]:.1e}" for label in ranked)
+
+    controls = {"learning_rate": widgets.FloatLogSlider(value=0.05, base=10, min=-3, max=0, step=0.1,
+                                                        description="α"),
+                "surface": widgets.Dropdown(options=list(SURFACES), value="valley", description="surface")}
+    return explore(fig, redraw, controls, {"Exercise 1": initialize_adam, "Exercise 2": update_parameters_with_adam},
+                   animated=[*contours.values(), *paths.values(), start_mark, *gaps.values(), left.title])
