@@ -6,8 +6,8 @@ learner actions. For each notebook: open it, run every cell up to and including
 the exploration (test_e2e_lab.py runs every whole notebook; the cells after an
 exploration, such as 07's training runs, are left out to keep this test near
 a minute), then for every control of the exploration: focus it,
-press a key (ArrowRight on a slider handle, a few times; Space on a checkbox;
-ArrowDown on a drop-down) and,
+press a key (ArrowRight on a slider handle, a few times; Space on a checkbox) or
+choose a drop-down's next option, and,
 after each press, wait for the redrawn figure. Asserted: the figure's bytes
 changed, no error output appeared anywhere in the notebook, the readout never
 says an exercise is missing.
@@ -49,6 +49,7 @@ browser, lab, lab_page, page = test_e2e_lab.browser, test_e2e_lab.lab, test_e2e_
 EXPLORATION = re.compile(r"\bexplore_\w+\(")
 NOTEBOOK_IDS = [path.stem for path in SOURCE_NOTEBOOKS if EXPLORATION.search(path.read_text())]
 PRESSES = 3  # key presses per control, each one timed
+SELECT = "select the next option"  # what is done to a drop-down instead of a key press
 REDRAW_TIMEOUT = 10  # seconds for one redraw on a busy machine; the target is 0.2 s
 SCREENSHOTS = ARTIFACTS / "widgets"
 REDRAW_TIMES = ARTIFACTS.parent / "widget_redraw_times.json"
@@ -91,23 +92,29 @@ def redraw_report():
     REDRAW_TIMES.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
 
-def image_bytes(page, image):
-    """The bytes of the figure shown, fetched from the image's blob URL inside the page."""
+def image_digest(page, image):
+    """SHA-256 of the bytes of the figure shown, fetched from the image's blob URL inside the page."""
     return page.evaluate("""async img => {
       const buffer = await (await fetch(img.src)).arrayBuffer();
-      return btoa(String.fromCharCode(...new Uint8Array(buffer)));
+      const digest = await crypto.subtle.digest('SHA-256', buffer);
+      return [...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, '0')).join('');
     }""", image.element_handle())
 
 
 def timed_press(page, control, image, key):
-    """Press ``key`` on ``control``; milliseconds from the keydown to the new figure's ``load``."""
+    """Press ``key`` on ``control`` (``SELECT``: choose a drop-down's next option, as with the mouse);
+    milliseconds from the keydown (or the drop-down's change) to the new figure's ``load``."""
     image.evaluate("""img => {
       window.__redraw = {start: null, end: null};
-      document.addEventListener('keydown', () => { window.__redraw.start = performance.now(); },
-                                {capture: true, once: true});
+      const start = () => { window.__redraw.start ??= performance.now(); };
+      document.addEventListener('keydown', start, {capture: true, once: true});
+      document.addEventListener('change', start, {capture: true, once: true});
       img.addEventListener('load', () => { window.__redraw.end = performance.now(); }, {once: true});
     }""")
-    control.press(key)
+    if key == SELECT:
+        control.select_option(control.evaluate("s => s.options[(s.selectedIndex + 1) % s.options.length].value"))
+    else:
+        control.press(key)
     page.wait_for_function("() => window.__redraw.end !== null", timeout=REDRAW_TIMEOUT * 1000, polling="raf")
     return page.evaluate("() => window.__redraw.end - window.__redraw.start")
 
@@ -136,7 +143,7 @@ def controls_of(exploration):
         if "widget-checkbox" in kind:
             found.append((name, widget.locator("input[type=checkbox]"), "Space"))
         elif "widget-dropdown" in kind:
-            found.append((name, widget.locator("select"), "ArrowDown"))
+            found.append((name, widget.locator("select"), SELECT))
         else:
             found.append((name, widget.locator(".noUi-handle"), "ArrowRight"))
     return found
@@ -169,11 +176,11 @@ def test_sliders_redraw_the_figure(assignment_id, workspace, lab, page):
         for number, (label, control, key) in enumerate(controls, start=1):
             tag = f"{assignment_id}_{number}_" + (re.sub(r"\W+", "", label) or "control")
             save_clip(page, exploration, f"{tag}_before")
-            before = image_bytes(page, image)
+            before = image_digest(page, image)
             times = [timed_press(page, control, image, key) for _ in range(PRESSES if key == "ArrowRight" else 1)]
             save_clip(page, exploration, f"{tag}_after")
             REDRAWS[assignment_id][label] = times
-            assert image_bytes(page, image) != before, f"moving {label!r} in {name} did not change the figure"
+            assert image_digest(page, image) != before, f"moving {label!r} in {name} did not change the figure"
         TIMINGS[f"{assignment_id}: move the controls"] = round(time.monotonic() - moving, 1)
         readout = exploration.locator(".widget-label").last.inner_text()
         cells = code_cells(page)
