@@ -105,7 +105,7 @@ def _grade_one(context, submission, index, slot, template, work_root, out, setti
     work_dir = work_root / f"{index:05d}"
     # The sandbox writes only to the kernel's socket folder: a small tmpfs of its own (and Unix
     # socket paths are limited to 107 bytes, so it lives in /tmp, whatever --out is).
-    socket_dir = Path(tempfile.mkdtemp(prefix="grader-", dir="/tmp"))
+    socket_dir = Path(tempfile.mkdtemp(prefix="grader-sockets-", dir="/tmp"))
     socket_dir.rmdir()
     try:
         with capped_folder(socket_dir, SOCKET_FOLDER_MB):
