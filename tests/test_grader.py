@@ -340,3 +340,8 @@ def test_no_feedback_page_holds_a_line_of_hidden_test_source(corpus):
 def test_the_run_leaves_no_working_folder_behind(corpus):
     assert not list(corpus["out"].glob(".work-*"))
     assert not [p for p in Path("/tmp").glob("grader-sockets-*") if p.stat().st_mtime > corpus["started"]]
+
+
+def test_every_hostile_case_is_graded_or_refused_never_a_grader_error(corpus):
+    """The CLI exits 0 only when no row is a grader_error: the whole hostile corpus must get there."""
+    assert not [row for row in corpus["rows"].values() if row["status"] == "grader_error"]
