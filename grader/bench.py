@@ -4,13 +4,18 @@
 2. The same 20 submissions autograded with 1 worker and with 2: seconds per submission and the ratio.
 3. Checking a 19 MB notebook of many outputs: what collect does in the parent (file system only),
    the worker's check (load_submission) and the full nbformat validation collect used to do.
+4. The explorations' sliders: time from a key press to the redrawn figure in JupyterLab in chromium,
+   as tests/test_e2e_widgets.py measures it (it writes tests/artifacts/widget_redraw_times.json).
 
 Targets (COURSE_DESIGN.md and the issues): every cell under 10 s, the course under 60 s,
 autograde with 2 workers at least 1.6x faster than with 1 on a 2-core machine.
 """
 
 import argparse
+import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime
@@ -20,9 +25,10 @@ import nbformat
 from nbclient import NotebookClient
 
 from grader.autograde import Settings, autograde
-from grader.course import NOTEBOOKS, assignment_ids, source_notebook
+from grader.course import NOTEBOOKS, REPO, assignment_ids, source_notebook
 
 BENCH_ASSIGNMENT = "02_exponentially_weighted_averages"
+WIDGET_REDRAW_TIMES = REPO / "tests" / "artifacts" / "widget_redraw_times.json"
 
 
 def time_notebook(path):
@@ -101,6 +107,16 @@ def bench_submission_checks():
               f"the worker's check is {before / timings['load_submission (worker, in parallel)']:.0f}x faster than the old one")
 
 
+def bench_widget_redraws():
+    """Slider move -> redrawn figure (ms), measured in the browser by the widget end-to-end test."""
+    subprocess.run([sys.executable, "-m", "pytest", "tests/test_e2e_widgets.py", "-m", "e2e", "-q",
+                    "-p", "no:cacheprovider"], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    print(f"\n{'exploration':<35} {'control':<15} {'median ms':>10} {'max ms':>7}   target ~200 ms")
+    for notebook, controls in json.loads(WIDGET_REDRAW_TIMES.read_text()).items():
+        for control, timing in controls.items():
+            print(f"{notebook:<35} {control:<15} {timing['median_ms']:>10} {timing['max_ms']:>7}")
+
+
 def _write_submissions(folder, count):
     """``count`` students, each submitting the solved notebook (the source notebook: answers in place)."""
     solved = source_notebook(BENCH_ASSIGNMENT).read_bytes()
@@ -116,6 +132,7 @@ def main(argv=None):
     parser.add_argument("--skip-course", action="store_true")
     parser.add_argument("--skip-autograde", action="store_true")
     parser.add_argument("--skip-checks", action="store_true")
+    parser.add_argument("--skip-widgets", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("MPLBACKEND", "Agg")
     if not args.skip_course:
@@ -124,6 +141,8 @@ def main(argv=None):
         bench_submission_checks()
     if not args.skip_autograde:
         bench_autograde(args.submissions)
+    if not args.skip_widgets:
+        bench_widget_redraws()
 
 
 if __name__ == "__main__":
