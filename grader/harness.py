@@ -21,7 +21,8 @@ BUILTIN_ERRORS = {cls for cls in vars(builtins).values() if isinstance(cls, type
 MAX_MESSAGE = 300
 
 
-def _without_magics(source):
+def without_magics(source):
+    """``source`` without IPython magics and shell lines, which plain Python cannot run."""
     return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
 
 
@@ -68,7 +69,7 @@ def main(job_path):
     cell_errors = []
     for index, source in enumerate(job["cells"]):
         try:
-            exec(compile(_without_magics(source), "<answer cell>", "exec"), namespace)
+            exec(compile(without_magics(source), "<answer cell>", "exec"), namespace)
         except BaseException as error:  # noqa: BLE001 - a broken cell is judged by what its functions return
             cell_errors.append({"cell": index, **describe_error(error)})
     _emit(channel, {"ready": True, "cell_errors": cell_errors})

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 import solutions
+from grader.harness import without_magics
 from grader.sandbox import bwrap_command
 from optim_helpers import codec
 from optim_helpers.compare import explain_difference
@@ -139,9 +140,9 @@ def _cell_problems(cells, reported):
     while the cell ran, the harness's word is taken only for Python's own exception classes.
     """
     problems = []
-    for index, source in enumerate(cells):
+    for source in cells:
         try:
-            compile(_strip_magics(source), "<cell>", "exec")
+            compile(without_magics(source), "<cell>", "exec")
         except SyntaxError as error:
             problems.append(f"a code cell has a SyntaxError at its line {error.lineno}: {error.msg}")
         except (ValueError, RecursionError, MemoryError):
@@ -153,10 +154,6 @@ def _cell_problems(cells, reported):
             elif isinstance(error, dict):
                 problems.append("a code cell raised an exception of a class defined by the submission")
     return problems
-
-
-def _strip_magics(source):
-    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
 
 
 def _verdict(name, cases, outputs, broken_cells):
