@@ -105,10 +105,8 @@ def _grade_one(context, submission, index, slot, template, work_root, out, setti
     work_dir = work_root / f"{index:05d}"
     # The sandbox writes only to the kernel's socket folder: a small tmpfs of its own (and Unix
     # socket paths are limited to 107 bytes, so it lives in /tmp, whatever --out is).
-    socket_dir = Path(tempfile.mkdtemp(prefix="grader-sockets-", dir="/tmp"))
-    socket_dir.rmdir()
     try:
-        with capped_folder(socket_dir, SOCKET_FOLDER_MB):
+        with capped_folder("grader-sockets-", SOCKET_FOLDER_MB) as socket_dir:
             work_dir.mkdir()
             result = _run_worker(context, submission, slot, work_dir, socket_dir, template, settings)
         return keep_result_files(out, submission, result)
@@ -163,7 +161,7 @@ def autograde_command(args):
     settings = Settings(jobs=args.jobs, timeout=args.timeout, cell_timeout=args.cell_timeout, memory_mb=args.memory)
     try:
         rows = autograde(args.submissions, args.out, settings)
-    except (FileNotFoundError, SandboxUnavailable) as error:
+    except (OSError, SandboxUnavailable) as error:  # a missing folder, a full disk: one clear line
         print(f"grader: {error}", file=sys.stderr)
         return 2
     failed = [row for row in rows if row["status"] == "grader_error"]

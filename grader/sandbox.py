@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,16 +154,15 @@ def open_to_sandbox(folder, limits=Limits()):
 
 
 @contextlib.contextmanager
-def capped_folder(path, size_mb):
-    """A folder that cannot hold more than ``size_mb``: a tmpfs of that size when the grader is root.
+def capped_folder(prefix, size_mb, parent="/tmp"):
+    """A new temporary folder that cannot hold more than ``size_mb``: a tmpfs of that size when the grader is root.
 
     Everything a submission's sandbox can write to lives in one of these, so a submission
     that writes gigabytes fills its own folder and fails alone. The folder and its
     contents are gone when the block ends. Without root there is no mount: the folder is
     plain (grader/README.md lists this under "not defended").
     """
-    path = Path(path)
-    path.mkdir(mode=0o700, parents=True)
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     mounted = os.geteuid() == 0 and subprocess.run(
         ["mount", "-t", "tmpfs", "-o", f"size={int(size_mb)}m,mode=0700,nosuid,nodev", "tmpfs", str(path)],
         capture_output=True).returncode == 0
