@@ -10,8 +10,9 @@ MAX_NOTEBOOK_OUTPUT_CHARS = 10_000_000  # all the outputs a notebook keeps
 MAX_ERROR_LINES, MAX_ERROR_LINE_CHARS = 40, 2000
 
 # What happened to the kernel, seen by this process (never read back from outputs, which the
-# student controls): ``{"cell": index, "event": "died" | "unresponsive" | "timeout"}``. One
-# worker process grades one submission, so a module-level list is that submission's record.
+# student controls): ``{"cell": index, "event": "timeout"}``, or for a kernel that failed
+# ``{"cell": index, "event": "died" | "unresponsive" | "broken", "what": the sentence its cell shows}``.
+# One worker process grades one submission, so a module-level list is that submission's record.
 KERNEL_EVENTS = []
 
 
@@ -47,8 +48,8 @@ def _as_note(msg, text):
 class ExecuteUntilKernelFails(Execute):
     """nbgrader's Execute, with two guards.
 
-    A kernel that dies (memory limit, ``os._exit``, a crash) or stops responding (ignores
-    the interrupt after a time-out) ends the run instead of failing the whole autograde:
+    A kernel that dies (memory limit, ``os._exit``, a crash), stops responding (ignores
+    the interrupt after a time-out) or sends messages that cannot be read ends the run instead of failing the whole autograde:
     that cell and every later cell get an error output, so they score 0, and the cells
     before keep their scores.
 
@@ -80,8 +81,9 @@ class ExecuteUntilKernelFails(Execute):
         except Exception:  # noqa: BLE001 - e.g. a message with a bad signature from a process the student forked
             self.failure, event = "the kernel sent messages that could not be read", "broken"
             detail = "forked processes, or code that wrote to the kernel's own channels"
-        KERNEL_EVENTS.append({"cell": index, "event": event})
-        cell.outputs.append(_error("KernelFailed", f"{self.failure} while running this cell ({detail})"))
+        what = f"{self.failure} while running this cell ({detail})"
+        KERNEL_EVENTS.append({"cell": index, "event": event, "what": what})
+        cell.outputs.append(_error("KernelFailed", what))
         return cell, resources
 
     async def _async_handle_timeout(self, timeout, cell=None):

@@ -54,7 +54,6 @@ def grade_submission(job):
     except Exception as error:  # a grader bug must cost this submission only, and say what happened
         traceback.print_exc()
         result = {"status": "grader_error", "reason": f"{type(error).__name__}: {error}"[:300], "cells": []}
-    result["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     path = Path(job["result_path"])
     partial = path.with_suffix(".partial")
     partial.write_text(json.dumps(result, indent=1))
@@ -209,16 +208,8 @@ def _reason(cells, lost_answers, kernel_events):
         notes.append(f"answer cell(s) {', '.join(lost_answers)} not found in the submission "
                      "(deleted, over 100 KB, or their nbgrader metadata was changed)")
     for event in kernel_events:
-        cell = event["cell"] + 1 if isinstance(event.get("cell"), int) else "?"
-        if event["event"] == "died":
-            notes.append(f"cell {cell}: the kernel died while running this cell (memory limit, os._exit or a crash); "
-                         "later cells were not run and scored 0")
-        elif event["event"] == "unresponsive":
-            notes.append(f"cell {cell}: the kernel stopped responding (it ignored the interrupt after the time limit); "
-                         "later cells were not run and scored 0")
-        elif event["event"] == "broken":
-            notes.append(f"cell {cell}: the kernel sent messages that could not be read (forked processes, or code "
-                         "that wrote to the kernel's own channels); later cells were not run and scored 0")
+        if "what" in event:
+            notes.append(f"cell {event['cell'] + 1}: {event['what']}; later cells were not run and scored 0")
     timed_out = sorted({e["cell"] + 1 for e in kernel_events if e["event"] == "timeout" and isinstance(e.get("cell"), int)})
     if timed_out:
         notes.append(f"cell(s) {', '.join(map(str, timed_out))} hit the time limit and were interrupted")
