@@ -14,19 +14,23 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # nbgrader runs `alembic` by name; the venv's bin/ must come first on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab workspace test release grade bench demo system-deps clean
+.PHONY: lab workspace test release grade bench demo sandbox-deps browser-deps clean
 
-## lab: set up everything and open the course in JupyterLab
+# The learner's Jupyter configuration, written by `make workspace` (grader/workspace.py):
+# JUPYTER_CONFIG_PATH outranks the venv's, so nbgrader shows only its Validate button.
+LAB_CONFIG = $(abspath $(WORKSPACE))/.jupyter
+
+## lab: set up everything and open the course in JupyterLab (LAB_ARGS: more JupyterLab options)
 lab: workspace
-	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/$(WORKSPACE)/.jupyter/lab/user-settings \
-	  $(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) --port=$(PORT) $(ALLOW_ROOT)
+	JUPYTER_CONFIG_PATH=$(LAB_CONFIG) JUPYTERLAB_SETTINGS_DIR=$(LAB_CONFIG)/lab/user-settings \
+	  $(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) --port=$(PORT) $(ALLOW_ROOT) $(LAB_ARGS)
 
 ## workspace: the learner's copy of the course (never overwrites your notebooks)
 workspace: $(INSTALLED)
 	$(BIN)/python -m grader workspace $(WORKSPACE)
 
 ## test: set up everything and run the whole test suite (solutions, helpers, notebooks via nbval, grader, browser)
-test: $(INSTALLED) system-deps
+test: $(INSTALLED) sandbox-deps browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## release: student versions of the notebooks in release/
@@ -34,12 +38,12 @@ release: $(INSTALLED)
 	$(BIN)/python -m grader release
 
 ## grade: autograde SUBMISSIONS=dir (SUBMISSIONS/<student>/<assignment>/<assignment>.ipynb) into grades/
-grade: $(INSTALLED) system-deps
+grade: $(INSTALLED) sandbox-deps
 	$(BIN)/python -m grader autograde $(SUBMISSIONS) --jobs $(JOBS)
 
 ## demo: the instructor's flow on two students (alice: reference answers, bob: untouched) in demo/
 DEMO_ID := 02_exponentially_weighted_averages
-demo: $(INSTALLED) system-deps
+demo: $(INSTALLED) sandbox-deps
 	rm -rf demo && mkdir -p demo/submissions/alice/$(DEMO_ID) demo/submissions/bob/$(DEMO_ID)
 	$(BIN)/python -m grader release --out demo/release
 	cp notebooks/$(DEMO_ID).ipynb demo/submissions/alice/$(DEMO_ID)/
@@ -48,7 +52,7 @@ demo: $(INSTALLED) system-deps
 	@cat demo/grades/grades.csv; echo "feedback: demo/grades/feedback/"
 
 ## bench: course execution time and autograde speed-up, measured side by side
-bench: $(INSTALLED) system-deps
+bench: $(INSTALLED) sandbox-deps
 	$(BIN)/python -m grader.bench
 
 $(INSTALLED): requirements.txt pyproject.toml
@@ -57,11 +61,16 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-## system-deps: bubblewrap (grading sandbox) and chromium (browser test), from Debian's packages
-system-deps:
-	@command -v bwrap >/dev/null && command -v chromium >/dev/null || { \
-	  echo "installing bubblewrap and chromium (needs root and apt-get)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap chromium >/dev/null; }
+## sandbox-deps: bubblewrap (the grading sandbox), from Debian's packages
+sandbox-deps:
+	@command -v bwrap >/dev/null || $(call apt_install,bubblewrap)
+
+## browser-deps: chromium (the browser tests), from Debian's packages
+browser-deps:
+	@command -v chromium >/dev/null || $(call apt_install,chromium)
+
+apt_install = { echo "installing $(1) (needs root and apt-get)"; \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 
 clean:
 	rm -rf $(VENV) release grades demo tests/artifacts

@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
 ]
 
 if not Path(CHROMIUM).exists():  # `make test` installs it; a missing browser is an error, not a skip
-    raise RuntimeError(f"no chromium at {CHROMIUM}: run `make system-deps` (or set CHROMIUM=...)")
+    raise RuntimeError(f"no chromium at {CHROMIUM}: run `make browser-deps` (or set CHROMIUM=...)")
 
 
 @contextmanager
