@@ -40,11 +40,21 @@ nbgrader, Markdown cells they added. Two layers keep all of it inert:
    script placed before the MathJax loader and allowed by its hash: ``window.MathJax =
    {AuthorInit: ...}`` registers the block's own code on MathJax's "End Config" startup hook,
    right where MathJax would have eval'd it. MathJax then needs no ``eval``.
+
+3. **Overruled cells explained** (``harden_page(path, overruled={grade_id: sentence})``): where
+   the judge overrules nbgrader, the page shows the cell's final score (the worker sets manual
+   score 0) but nbgrader's own run of the test may print "ok". So right under that cell's
+   heading goes a Bootstrap ``alert-danger`` note (a class of the template's own CSS, no inline
+   style) with the judge's sentence in the same words as grades_by_cell.csv (``clean_field``:
+   one line, at most 300 characters), HTML-escaped; the cell's line in the table of contents
+   at the top links to it. Student content cannot forge the places the note goes: the
+   sanitizer removes ``name`` and ``id`` attributes and Bootstrap's class names.
 """
 
 import base64
 import hashlib
 import html
+import itertools
 import os
 import re
 import tempfile
@@ -58,6 +68,8 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbformat.notebooknode import NotebookNode
 from traitlets import Bool, Set
+
+from grader.report import clean_field
 
 # --------------------------------------------------------------------------- sanitizing
 
@@ -348,37 +360,126 @@ def content_security_policy():
     return trusted_head().policy()
 
 
-def harden_page(path, trusted=None):
+# --------------------------------------------------------------------------- overruled cells
+
+OVERRULED_NOTE = "this cell passed when your notebook ran, but the independent re-check found: "
+# nbgrader's feedback template (server_extensions/formgrader/templates/feedback/index.html.j2):
+# a test cell's heading, and its line in the table of contents at the top.
+_HEADING = (rb'<a name="(?P<cell>IDS)"></a><div class="panel-heading"><span class="nbgrader-label">Grade cell: '
+            rb'<code>(?P=cell)</code></span>\s{0,40}<span class="pull-right">\s{0,40}Score: [0-9.]{1,20} / '
+            rb'[0-9.]{1,20} <a href="#top">\(Top\)</a>\s{0,40}</span></div>')
+_TOC_ITEM = rb'<li><a href="#(?P<toc>IDS)">Test cell</a> \(Score: [0-9.]{1,20} / [0-9.]{1,20}\)'
+# What this module put there before (replaced, so that a second run leaves one note).
+_OLD_NOTE = rb'<div id="overruled-[^"\n]{1,LONGEST}" class="alert alert-danger" role="note">[^\n]{0,4000}?</div>'
+_OLD_LINK = rb' <a class="text-danger" href="#overruled-[^"\n]{1,LONGEST}">[^<\n]{0,100}</a>'
+
+
+class OverruledNotes:
+    """Streams a feedback page's body, putting each overruled cell's note under its heading and a
+    link to it on its line of the table of contents. Notes already there are replaced, so running
+    twice gives one note; a cell whose heading is not found gets its note at the end of the page."""
+
+    def __init__(self, overruled):
+        self.notes = {str(cell): self._note(str(cell), sentence) for cell, sentence in overruled.items()}
+        ids = b"|".join(re.escape(cell.encode("utf-8")) for cell in self.notes)
+        longest = str(6 * max(map(len, self.notes)) + 20).encode()  # an id, HTML-escaped
+        old_note, old_link = _OLD_NOTE.replace(b"LONGEST", longest), _OLD_LINK.replace(b"LONGEST", longest)
+        # One "<" in front of the three (each written without it), so that re finds candidates with a
+        # fast search for that byte: an alternation in front is tried at every byte, 50 times slower.
+        self.pattern = re.compile(
+            b"<(?:(?P<heading>" + _HEADING.replace(b"IDS", ids)[1:] + b")(?:\n?" + old_note + b")?"
+            b"|(?P<item>" + _TOC_ITEM.replace(b"IDS", ids)[1:] + b")(?:" + old_link + b")?(?=</li>)"
+            b"|" + old_note[1:] + b")")
+        # Longer than any match, so a match found in what is held back ends inside it too.
+        self.window = 8 * int(longest) + 8192
+        self.placed = set()
+
+    @staticmethod
+    def _note(cell, sentence):
+        anchor = html.escape(cell, quote=True)
+        text = html.escape(clean_field(sentence), quote=True)  # grades_by_cell.csv's words: one line, <= 300 chars
+        return (f'<div id="overruled-{anchor}" class="alert alert-danger" role="note">'
+                f"<strong>0 points:</strong> {OVERRULED_NOTE}{text}</div>").encode()
+
+    def _replace(self, match):
+        if match.group("heading"):
+            cell = match.group("cell").decode("utf-8")
+            self.placed.add(cell)
+            return b"<" + match.group("heading") + b"\n" + self.notes[cell]
+        if match.group("item"):
+            anchor = html.escape(match.group("toc").decode("utf-8"), quote=True).encode("utf-8")
+            return b"<" + match.group("item") + b' <a class="text-danger" href="#overruled-' + anchor + b'">why 0 points</a>'
+        return b""  # a note left elsewhere by an earlier run: written again where it belongs
+
+    def _substitute(self, text, safe):
+        """``text`` with the matches that start before ``safe`` replaced, cut after ``safe`` and the
+        last of them; and the rest."""
+        pieces, end = [], 0
+        for match in self.pattern.finditer(text):
+            if match.start() >= safe:
+                break
+            pieces += [text[end:match.start()], self._replace(match)]
+            end = match.end()
+        cut = max(end, min(safe, len(text)))
+        pieces.append(text[end:cut])
+        return b"".join(pieces), text[cut:]
+
+    def rewrite(self, chunks):
+        """The body ``chunks`` (bytes) with the notes in; yields bytes, holding back ``window`` at most."""
+        pending = b""
+        for chunk in chunks:
+            pending += chunk
+            if len(pending) > self.window:
+                done, pending = self._substitute(pending, len(pending) - self.window)
+                yield done
+        done, _ = self._substitute(pending, len(pending))
+        missing = b"".join(note for cell, note in sorted(self.notes.items()) if cell not in self.placed)
+        at = done.rfind(b"</body>")
+        yield done[:at] + missing + done[at:] if at >= 0 else done + missing
+
+
+def harden_page(path, trusted=None, overruled=None):
     """Make the feedback page at ``path`` start with the Content-Security-Policy; atomically.
+
+    ``overruled`` maps the grade_id of each test cell the judge overruled to the judge's
+    sentence; each gets a note in its cell (``OverruledNotes``).
 
     Only the head is read and changed (at most ``MAX_HEAD_BYTES``); the rest is copied in
     chunks, so memory stays bounded whatever the page's size. A page without a ``<head>``
     in that range gets the policy as its very first bytes, where the parser still puts it
-    into the (implied) head. Returns the policy.
+    into the (implied) head. Calling it again changes nothing. Returns the policy.
     """
     path = Path(path)
     trusted = trusted or trusted_head()
     policy = trusted.policy()
     assert not set(policy) & set('"<>&'), policy
-    meta = f'{CSP_MARKER} content="{policy}">'.encode("utf-8")
+    meta = f'{CSP_MARKER} content="{policy}">'.encode()
+    notes = OverruledNotes(overruled) if overruled else None
     with open(path, "rb") as page:
         start = page.read(MAX_HEAD_BYTES)
         opening, closing = _HEAD_OPEN.search(start), _HEAD_CLOSE.search(start)
         if opening and closing and opening.end() <= closing.start():
-            if start[opening.end():].lstrip().startswith(CSP_MARKER.encode()):
-                return policy  # already hardened
-            head = start[opening.end():closing.start()].decode("utf-8", "replace")
-            prefix = start[:opening.end()] + b"\n" + meta + trusted.rewrite_head(head).encode("utf-8")
+            if start[opening.end():].lstrip().startswith(CSP_MARKER.encode()):  # already hardened
+                if notes is None:
+                    return policy
+                prefix = start[:closing.start()]
+            else:
+                head = start[opening.end():closing.start()].decode("utf-8", "replace")
+                prefix = start[:opening.end()] + b"\n" + meta + trusted.rewrite_head(head).encode("utf-8")
             rest = start[closing.start():]
+        elif start.startswith(CSP_MARKER.encode()):  # a headless page, already hardened
+            if notes is None:
+                return policy
+            prefix, rest = b"", start
         else:
             prefix, rest = meta + b"\n", start
+        body = itertools.chain([rest], iter(lambda: page.read(_COPY_CHUNK), b""))
         mode = os.stat(path).st_mode & 0o777
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".feedback-", suffix=".partial")
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(prefix)
-                out.write(rest)
-                while chunk := page.read(_COPY_CHUNK):
+                for chunk in notes.rewrite(body) if notes else body:
                     out.write(chunk)
             os.chmod(temporary, mode)
             os.replace(temporary, path)

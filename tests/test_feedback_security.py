@@ -16,6 +16,10 @@ Three pages are opened in headless chromium:
 - the **vanilla** page (what nbgrader writes today): the same vectors do run, which shows
   the test's vectors are live.
 
+The submission's test cell passes when nbgrader runs it (it prints "ok"), and the judge is
+taken to have overruled it (manual score 0, as the worker records it): the page must show
+0 / 1 and, under that cell's heading, the judge's sentence, here a hostile and overlong one.
+
 The meta-refresh vector is removed from the CSP-only and vanilla pages (a CSP cannot stop
 a meta refresh, and navigating away would end those checks); the sanitizer stops it in
 the hardened page, which keeps it.
@@ -28,7 +32,7 @@ cannot look up the newest version (load ``MathJax.js`` next to it); the package 
 is served in its place. MathJax's own code runs under the page's real policy.
 """
 
-import io
+import html
 import json
 import re
 import shutil
@@ -37,9 +41,17 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.course import nbgrader_api
-from grader.feedback_html import (CSP_MARKER, content_security_policy, feedback_config, harden_page,
-                                  sanitize_html, trusted_head)
+from grader.course import COURSE_ID, nbgrader_api
+from grader.feedback_html import (
+    CSP_MARKER,
+    OverruledNotes,
+    content_security_policy,
+    feedback_config,
+    harden_page,
+    sanitize_html,
+    trusted_head,
+)
+from grader.report import clean_field
 
 ASSIGNMENT = "ps1"
 STUDENT = "mallory"
@@ -98,6 +110,11 @@ display(Markdown('<img src="x" onerror="window.__pwned=\\'markdown-output\\'"> [
 print("<script>window.__pwned = 'stream'</script>")
 """
 
+# The judge's sentence for the overruled cell; the page must show it escaped and cut to 300 characters.
+HOSTILE_SENTENCE = ("""double(3) returned 7, expected 6 <script>alert('verdict')</script> "quoted" """
+                    """</div><img src=x onerror="window.__pwned='verdict'"> """ + "and it goes on " * 40)
+OVERRULED = {"test_double": HOSTILE_SENTENCE}
+
 VECTOR_WORDS = ("onerror", "onload", "ontoggle", "onmouseover", "<script", "<iframe", "<object", "<embed",
                 "<meta http-equiv", "<base", "<form", "javascript:", "<link", "<style>@import")
 
@@ -121,7 +138,7 @@ def _source_notebook():
             "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
             metadata=meta("answer", solution=True)),
         nbformat.v4.new_code_cell(
-            "assert double(2) == 4\n### BEGIN HIDDEN TESTS\nassert double(3) == 6\n### END HIDDEN TESTS",
+            "assert double(2) == 4\nprint('ok')\n### BEGIN HIDDEN TESTS\nassert double(3) == 6\n### END HIDDEN TESTS",
             metadata=meta("test_double", grade=True, locked=True, points=1)),
     ]
     return nb
@@ -152,6 +169,7 @@ def course(tmp_path_factory):
     autograded = nbformat.read(root / "autograded" / STUDENT / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     kinds = {key for cell in autograded.cells for out in cell.get("outputs", []) for key in out.get("data", {})}
     assert {"text/html", "application/javascript", "image/svg+xml", "image/png", "text/markdown"} <= kinds, kinds
+    _overrule(root, "test_double")
 
     # Vanilla nbgrader feedback first (what the grader wrote before), kept for the control pages.
     vanilla = nbgrader_api(root).generate_feedback(ASSIGNMENT, STUDENT, force=True)
@@ -161,8 +179,20 @@ def course(tmp_path_factory):
 
     feedback = api.generate_feedback(ASSIGNMENT, STUDENT, force=True)
     assert feedback["success"], feedback["log"]
-    harden_page(page)
+    shutil.copy2(page, root / "sanitized.html")  # before harden_page, for the tests that harden copies
+    harden_page(page, overruled=OVERRULED)
     return root, page
+
+
+def _overrule(root, grade_id):
+    """What the worker records where the judge fails a cell nbgrader passed: manual score 0."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+        grade = gb.find_grade(grade_id, ASSIGNMENT, ASSIGNMENT, STUDENT)
+        assert grade.auto_score == grade.max_score == 1  # nbgrader's own run passed it
+        grade.manual_score = 0.0
+        gb.db.commit()
 
 
 # --------------------------------------------------------------------------- plain checks (no browser)
@@ -224,6 +254,8 @@ def test_harden_page_is_atomic_idempotent_and_bounded(tmp_path):
     headless.write_text("<p>no head at all</p>")
     harden_page(headless)
     assert headless.read_text().startswith(CSP_MARKER)  # the parser puts it into the implied <head>
+    harden_page(headless)
+    assert headless.read_text().count(CSP_MARKER) == 1
 
 
 def test_student_head_lookalikes_are_never_hashed(tmp_path):
@@ -248,6 +280,89 @@ def test_sanitizer_keeps_math_code_and_tables_intact():
     assert sanitize_html('<a href="javascript:alert(1)">x</a>') == "<a>x</a>"
     assert sanitize_html('<img src="https://evil.example/p.png" alt="p">') == '<img alt="p">'
     assert sanitize_html('<p class="navbar-fixed-top" style="position:fixed">x</p>') == "<p>x</p>"
+
+
+# --------------------------------------------------------------------------- overruled cells (issue 12, item 5)
+
+NOTE_WORDS = "0 points: this cell passed when your notebook ran, but the independent re-check found: "
+
+
+def _text(fragment):
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def _cell(body, grade_id):
+    """The page's HTML from ``grade_id``'s heading to the next cell: its code and its outputs."""
+    start = body.index(f'<a name="{grade_id}"></a>')
+    end = body.find('<div class="cell ', start)
+    return body[start:end]
+
+
+def test_overruled_cell_says_why_under_its_final_score(course):
+    _, page = course
+    body = page.read_text().split("</head>", 1)[1]
+    cell = _cell(body, "test_double")
+    heading, note = re.match(r'<a name="test_double"></a><div class="panel-heading">(.*?)</div>\n'
+                             r'<div id="overruled-test_double" class="alert alert-danger" role="note">(.*?)</div>',
+                             cell, flags=re.DOTALL).groups()
+    assert re.search(r"Score: 0\.0 / 1\.0 <a", heading)  # the final score: nbgrader shows the manual 0
+    sentence = clean_field(HOSTILE_SENTENCE)  # what grades_by_cell.csv's judge column holds
+    assert len(sentence) == 300 and sentence.endswith("…")
+    assert _text(note) == NOTE_WORDS + sentence  # the same words, nothing lost to escaping, bounded
+    assert re.sub(r"</?strong>", "", note).count("<") == 0  # no markup from the sentence
+    assert "&lt;script&gt;alert(&#x27;verdict&#x27;)&lt;/script&gt; &quot;quoted&quot;" in note
+    assert "<pre>ok\n</pre>" in cell and cell.index(NOTE_WORDS[:8]) < cell.index("<pre>ok")  # nbgrader's "ok" stays, below
+    toc = body[:body.index('<div class="panel-body">')]
+    assert ('<li><a href="#test_double">Test cell</a> (Score: 0.0 / 1.0) '
+            '<a class="text-danger" href="#overruled-test_double">why 0 points</a></li>') in toc
+    assert body.count('id="overruled-') == 1 and body.count("why 0 points") == 1
+    assert "alert('verdict')" not in body.replace("&lt;script&gt;alert(&#x27;verdict&#x27;)", "")
+
+
+def test_overruled_notes_are_idempotent_and_follow_the_latest_verdict(course, tmp_path):
+    root, page = course
+    copy = tmp_path / "p.html"
+    shutil.copy2(root / "sanitized.html", copy)
+    harden_page(copy)  # a page hardened before it had notes gets them later
+    harden_page(copy, overruled=OVERRULED)
+    assert copy.read_text() == page.read_text()
+    harden_page(copy, overruled=OVERRULED)
+    harden_page(copy)
+    assert copy.read_text() == page.read_text()  # twice: still one note and one link
+    harden_page(copy, overruled={"test_double": "double(3) returned 5, expected 6"})
+    text = copy.read_text()
+    assert text.count('id="overruled-') == 1 and text.count("why 0 points") == 1
+    assert "re-check found: double(3) returned 5, expected 6</div>" in text and "returned 7" not in text
+    assert list(tmp_path.iterdir()) == [copy]
+
+
+def test_a_note_whose_cell_is_not_found_still_shows(course, tmp_path):
+    root, _ = course
+    copy = tmp_path / "p.html"
+    shutil.copy2(root / "sanitized.html", copy)
+    overruled = {**OVERRULED, "test_renamed": "no heading has this grade_id"}
+    harden_page(copy, overruled=overruled)
+    harden_page(copy, overruled=overruled)
+    text = copy.read_text()
+    assert text.count('id="overruled-test_renamed"') == 1 and text.count('id="overruled-test_double"') == 1
+    assert text.rindex("<main>") < text.index('id="overruled-test_renamed"') < text.rindex("</body>")
+    assert _text(text[text.index('id="overruled-test_renamed"') - 5:]).startswith(NOTE_WORDS + "no heading has")
+
+
+def test_notes_land_wherever_the_chunks_of_a_long_page_end(course):
+    """harden_page streams the body in chunks: a heading split between two, or at the edge of what
+    is held back, gets the same note as in one piece."""
+    root, _ = course
+    sanitized = (root / "sanitized.html").read_bytes()
+    at = sanitized.index(b'<a name="test_double">')
+    window = OverruledNotes(OVERRULED).window
+    body = sanitized[at - 2000: at + window + 2000]
+    whole = b"".join(OverruledNotes(OVERRULED).rewrite([body]))
+    assert whole.count(b'id="overruled-test_double"') == 1 and len(whole) > len(body)
+    for cut in range(1, len(body), 7):
+        assert b"".join(OverruledNotes(OVERRULED).rewrite([body[:cut], body[cut:]])) == whole, cut
+    pieces = (body[i:i + 97] for i in range(0, len(body), 97))
+    assert b"".join(OverruledNotes(OVERRULED).rewrite(pieces)) == whole
 
 
 # --------------------------------------------------------------------------- chromium
@@ -337,7 +452,7 @@ def _poke(page):
 def _pwned(page):
     try:
         return page.evaluate("window.__pwned")
-    except Exception as error:  # the page navigated away (a student's script or link did that)
+    except Exception as error:  # noqa: BLE001 - the page navigated away (a student's script or link did that)
         return f"page gone: {str(error)[:80]}"
 
 
@@ -400,6 +515,14 @@ def test_hostile_feedback_runs_nothing_in_chromium(course):
         report["hardened"] = {"violations": violations, "network": record["network"][:20],
                               "console": record["console"][:20]}
         assert not [v for v in violations if v.startswith("script-src")], violations  # the sanitizer left no script
+        # the overruled cell's note: visible, styled by the template's own Bootstrap under the policy, linked from the top
+        note = page.locator("#overruled-test_double")
+        assert note.is_visible() and note.inner_text().startswith(NOTE_WORDS + "double(3) returned 7")
+        assert note.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(242, 222, 222)"  # .alert-danger
+        page.click("a[href='#overruled-test_double']")
+        assert page.evaluate("location.hash") == "#overruled-test_double"
+        assert note.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+        note.screenshot(path=str(ARTIFACT_DIR / "feedback_overruled_note.png"))
         page.close()
 
         # 2. vanilla nbgrader feedback + harden_page only: the CSP alone stops it all, and says so
