@@ -1,31 +1,38 @@
 """``python -m grader autograde SUBMISSIONS``: grade a folder of submissions in parallel.
 
-collect (submissions.py) -> one process per submission, N at a time, each with a
-deadline (worker.py: nbgrader autograde with a sandboxed kernel, the judge,
-feedback) -> report (report.py: grades.csv, grades_by_cell.csv, feedback HTML,
-gradebook.db). A submission that cannot be graded gets 0 and a reason; it never
-stops the others. Submitted files are only read.
+collect (submissions.py) -> skip what the output folder already holds a grade for, unchanged
+(gradebook.py) -> one process per submission, N at a time, each with a deadline (worker.py:
+nbgrader autograde with a sandboxed kernel, the judge, feedback) -> as each finishes: its files,
+its gradebook rows, its record -> report (report.py: grades.csv, grades_by_cell.csv from every
+record). A submission that cannot be graded gets 0 and a reason; it never stops the others.
+Submitted files are only read. Ctrl-C or SIGTERM stops the workers, keeps what finished and
+writes the reports for it; the same command then resumes.
 """
 
+import fcntl
 import json
 import multiprocessing
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
-from grader.course import assignment_ids, generate_assignments, quiet_nbgrader
-from grader.report import assignment_max_scores, keep_result_files, write_reports
+from grader import gradebook
+from grader.course import assignment_ids, generate_assignments, max_scores, quiet_nbgrader
+from grader.report import clean_field, keep_result_files, write_reports
 from grader.sandbox import Limits, SandboxUnavailable, bwrap_command, capped_folder
-from grader.submissions import collect
+from grader.submissions import WrongInput, collect, valid_student_id
 
 SOCKET_FOLDER_MB = 16  # the kernel's socket folder, the only place the sandbox can write outside its /tmp
 MAX_RESULT_BYTES = 8 * 1024 * 1024
@@ -33,34 +40,183 @@ MAX_RESULT_BYTES = 8 * 1024 * 1024
 
 @dataclass
 class Settings:
+    """How submissions are graded; these defaults are the command line's."""
+
     jobs: int = 2
     timeout: float = 300.0  # wall-clock seconds for one whole submission
     cell_timeout: float = 30.0  # seconds before a single cell is interrupted
+    judge_timeout: float = 30.0  # seconds for the judge's calls of one exercise
     memory_mb: int = 2048
+    late_penalty: str = "none"  # nbgrader's LateSubmissionPlugin.penalty_method: none or zero
     progress: bool = True
 
 
-def autograde(submissions_dir, out, settings=Settings()):
-    """Grade every submission under ``submissions_dir`` into ``out``; returns the grade rows."""
+@dataclass
+class Selection:
+    """What to grade of what was found: ``students``/``assignments`` (empty: all), ``force`` regrades
+    what the output folder already holds, ``due`` maps an assignment (or ``"*"``) to a due date."""
+
+    students: tuple = ()
+    assignments: tuple = ()
+    force: bool = False
+    due: dict = None
+
+
+@dataclass
+class Outcome:
+    """What a run did: ``rows`` of grades.csv (every grade ``out`` holds), how many submissions it
+    graded now, and how many rows it kept from earlier runs without grading them again."""
+
+    rows: list
+    graded_now: int
+    kept: int
+
+
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM: stop grading, keep what finished."""
+
+    def __init__(self, signal_name, graded=0, left=0):
+        super().__init__(signal_name)
+        self.signal_name, self.graded, self.left = signal_name, graded, left
+
+
+def autograde(submissions_dir, out, settings=Settings(), selection=Selection()):
+    """Grade the submissions at ``submissions_dir`` into ``out``; returns an :class:`Outcome`."""
     # Absolute: these paths are bound into the sandbox, which has its own working directory.
-    submissions_dir, out = Path(submissions_dir).resolve(), Path(out).resolve()
-    if not submissions_dir.is_dir():
-        raise FileNotFoundError(f"submissions folder {submissions_dir} does not exist or is not a folder")
+    # Not resolved: a symbolic link given as a notebook must reach collect, which refuses it.
+    submissions_dir, out = Path(submissions_dir).absolute(), Path(out).resolve()
+    if not submissions_dir.exists():
+        raise FileNotFoundError(f"{submissions_dir} does not exist")
     _check_sandbox()
     quiet_nbgrader()
     known = set(assignment_ids())
-    submissions = collect(submissions_dir, known)
+    found = _select(collect(submissions_dir, known), selection)
+    earlier = gradebook.load_records(out)
+    to_grade, decided = _plan(found, earlier, selection.force)
+    records = dict(decided)
     out.mkdir(parents=True, exist_ok=True)
-    work_root = Path(tempfile.mkdtemp(prefix=".work-", dir=out))
+    interrupted = None
+    with _only_run_on(out), _interrupts() as stop:
+        work_root = Path(tempfile.mkdtemp(prefix=".work-", dir=out))
+        try:
+            _keep_decided(out, decided)
+            for record in _grade_all(to_grade, work_root, out, settings, selection.due, stop, earlier):
+                records[(record["student"], record["assignment"])] = record
+        except Interrupted as error:
+            interrupted = error
+        finally:
+            with stop.deferred():
+                shutil.rmtree(work_root, ignore_errors=True)
+        with stop.deferred():
+            rows = write_reports(out, {**earlier, **records}.values())
+    if interrupted:
+        graded = sum(1 for s in to_grade if (s.student, s.assignment) in records)
+        raise Interrupted(interrupted.signal_name, graded, len(to_grade) - graded)
+    return Outcome(rows, graded_now=len(to_grade), kept=len(rows) - len(records))
+
+
+@contextmanager
+def _only_run_on(out):
+    """One run at a time per output folder (two would each write reports missing the other's grades);
+    with the lock held, working folders a killed run left behind can be removed."""
+    with open(out / ".grader.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WrongInput(f"another grader run is writing to {out}; wait for it to finish") from None
+        for stale in out.glob(".work-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        yield
+
+
+def _keep_decided(out, decided):
+    """Records decided without grading (missing, invalid ids, ...): saved, and the gradebook told."""
+    db_path = out / "gradebook.db"
+    with ExitStack() as stack:
+        db = stack.enter_context(gradebook.open_gradebook(db_path)) if db_path.exists() else None
+        for record in decided.values():
+            if db is not None and valid_student_id(record["student"]) and record["assignment"] in assignment_ids():
+                gradebook.sync(db, record)
+            gradebook.save_record(out, record)
+
+
+def _select(found, selection):
+    """The submissions ``--student`` and ``--assignment`` ask for; an id that matches nothing is an error."""
+    for flag, wanted, have in (("--student", selection.students, {s.student for s in found}),
+                               ("--assignment", selection.assignments, {s.assignment for s in found})):
+        unknown = sorted(set(wanted) - have)
+        if unknown:
+            raise WrongInput(f"{flag} {', '.join(map(repr, unknown))}: no such submission here "
+                             f"(found {len(have)}: {', '.join(sorted(map(repr, have))[:10])})")
+    return [s for s in found if (not selection.students or s.student in selection.students)
+            and (not selection.assignments or s.assignment in selection.assignments)]
+
+
+def _plan(found, earlier, force):
+    """Split what was found into submissions to grade now and records decided without grading:
+    collect's own verdicts (missing, invalid id, ...) and unchanged grades kept from ``earlier``.
+    A missing or not-submitted row never replaces a grade given before: that grade is kept."""
+    to_grade, records = [], {}
+    for submission in found:
+        key = (submission.student, submission.assignment)
+        before = earlier.get(key)
+        if submission.notebook is None:
+            if submission.status in gradebook.ABSENT and before and before["status"] not in gradebook.ABSENT:
+                print(f"grader: kept the earlier grade of {clean_field(key)}: its submission is no longer here",
+                      file=sys.stderr)
+                continue
+            records[key] = _record(submission, {"status": submission.status, "reason": submission.reason})
+            continue
+        try:
+            submission.fingerprint = gradebook.fingerprint(submission)
+        except OSError as error:
+            records[key] = _record(submission, {"status": "invalid", "reason": f"cannot be read ({error.strerror})"})
+            continue
+        if not force and gradebook.unchanged(before, submission.fingerprint):
+            continue  # graded before, nothing changed: the earlier record stands
+        to_grade.append(submission)
+    return to_grade, records
+
+
+def _record(submission, result):
+    """What a submission got, as gradebook.py keeps it: every field bounded and clean."""
+    points = max_scores(submission.assignment) if submission.assignment in assignment_ids() else {}
+    cells = result.get("cells") or [
+        {"grade_id": grade_id, "score": 0.0, "max_score": maximum, "nbgrader_score": 0.0, "judge": "not run"}
+        for grade_id, maximum in sorted(points.items())]
+    late_penalty = _finite(result.get("late_penalty"))
+    return {
+        "student": submission.student,
+        "assignment": submission.assignment,
+        "status": result.get("status", "grader_error"),
+        "reason": clean_field("; ".join(filter(None, (result.get("reason", ""), submission.note)))),
+        "score": gradebook.final_score(cells, late_penalty),
+        "max_score": sum(points.values()),
+        "cells": [{"grade_id": clean_field(c["grade_id"]), "score": _finite(c["score"]),
+                   "max_score": _finite(c["max_score"]), "nbgrader_score": _finite(c["nbgrader_score"]),
+                   "judge": clean_field(c["judge"])} for c in cells],
+        "timestamp": result.get("timestamp") or submission.timestamp,
+        "seconds_late": _finite(result.get("seconds_late")),
+        "late_penalty": late_penalty,
+        "fingerprint": getattr(submission, "fingerprint", None),
+        "graded_at": gradebook.now(),
+    }
+
+
+def _finite(value):
     try:
-        needed = sorted({s.assignment for s in submissions if s.assignment in known})
-        template = work_root / "template"
-        if needed:
-            generate_assignments(template, needed)
-        _grade_all([s for s in submissions if s.notebook is not None], template, work_root, out, settings)
-        return write_reports(out, submissions, template, assignment_max_scores(template, needed))
-    finally:
-        shutil.rmtree(work_root, ignore_errors=True)
+        number = float(value or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if abs(number) < 1e9 else 0.0
+
+
+def _due_dates(due, assignments):
+    """``--due`` values per assignment: ``{"*": date}`` applies to all; naive UTC datetimes as nbgrader keeps them."""
+    from nbgrader.utils import parse_utc
+
+    due = due or {}
+    return {a: parse_utc(due.get(a) or due.get("*")) for a in assignments if due.get(a) or due.get("*")}
 
 
 def _check_sandbox():
@@ -75,46 +231,139 @@ def _check_sandbox():
             raise SandboxUnavailable(f"bubblewrap cannot start a sandbox here: {completed.stderr.strip()[:300]}")
 
 
-def _grade_all(submissions, template, work_root, out, settings):
+class _StopSwitch:
+    """Set by Ctrl-C or SIGTERM. Outside :meth:`deferred` blocks the signal raises
+    :class:`Interrupted` at once; inside one (a record being saved, reports being written)
+    it waits for the block to end, so nothing is left half written."""
+
+    def __init__(self):
+        self.signal_name, self._deferring = None, 0
+        self.event = threading.Event()
+
+    def handle(self, signum, frame):
+        if self.event.is_set():
+            return  # a second Ctrl-C while stopping: the first one is being carried out
+        self.signal_name = signal.Signals(signum).name
+        self.event.set()
+        if not self._deferring:
+            raise Interrupted(self.signal_name)
+
+    @contextmanager
+    def deferred(self):
+        self._deferring += 1
+        try:
+            yield
+        finally:
+            self._deferring -= 1
+
+    def raise_if_set(self):
+        if self.event.is_set():
+            raise Interrupted(self.signal_name)
+
+
+@contextmanager
+def _interrupts():
+    stop = _StopSwitch()
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield stop
+        return
+    previous = {sig: signal.signal(sig, stop.handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _grade_all(submissions, work_root, out, settings, due, stop, earlier):
+    """Grade ``submissions`` ``settings.jobs`` at a time; yields each one's record as it is kept:
+    files copied, gradebook rows written, record saved, in that order (the record says it is done)."""
+    if not submissions:
+        return
+    needed = sorted({s.assignment for s in submissions})
+    template = work_root / "template"
+    generate_assignments(template, needed)
+    due_dates = gradebook.prepare_course_folder(out, template, needed, _due_dates(due, needed))
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["grader.worker"])
     # Each submission graded at the same time has a slot, and each slot its own sandbox uid.
     slots = queue.SimpleQueue()
     for slot in range(max(1, settings.jobs)):
         slots.put(slot)
+    halt = threading.Event()  # set when this loop ends early: workers still running are killed
 
-    def grade(index_and_submission):
-        index, submission = index_and_submission
+    def grade(index, submission):
+        if halt.is_set():
+            return None
         slot = slots.get()
         try:
-            result = _grade_one(context, submission, index, slot, template, work_root, out, settings)
+            date = due_dates.get(submission.assignment)
+            return _grade_one(context, submission, index, slot, template, work_root, out, settings,
+                              date.isoformat() if date else None, halt)
         finally:
             slots.put(slot)
-        submission.result = result
-        submission.status = result.get("status", "grader_error")
-        submission.reason = result.get("reason", "")
 
-    with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool, \
-            tqdm(total=len(submissions), desc="grading", unit="submission", disable=not settings.progress) as bar:
-        for _ in pool.map(grade, enumerate(submissions)):
-            bar.update()
+    pool = ThreadPoolExecutor(max_workers=max(1, settings.jobs))
+    db = gradebook.open_gradebook(out / "gradebook.db")
+    try:
+        with tqdm(total=len(submissions), desc="grading", unit="submission", disable=not settings.progress) as bar:
+            pending = {pool.submit(grade, index, s): s for index, s in enumerate(submissions)}
+            while pending:
+                done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in done:
+                    submission, result = pending.pop(future), future.result()
+                    if result is not None:
+                        with stop.deferred():
+                            yield _keep(out, db, submission, result, earlier)
+                    bar.update()
+                stop.raise_if_set()
+    finally:
+        halt.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        db.close()
 
 
-def _grade_one(context, submission, index, slot, template, work_root, out, settings):
-    """Grade one submission and move its files into ``out`` at once; its working folders are then removed."""
+def _keep(out, db, submission, result, earlier):
+    """A submission's gradebook rows, then its record. A grader_error never replaces a grade given
+    before (the run did not grade it; the error is reported). A disk that fills costs the record
+    only: the grade still reaches grades.csv, and the next run grades that submission again."""
+    record = _record(submission, result)
+    before = earlier.get((submission.student, submission.assignment))
+    if record["status"] == "grader_error" and before and before["status"] in gradebook.FINAL:
+        print(f"grader: could not grade {clean_field((submission.student, submission.assignment))} "
+              f"({record['reason']}); its earlier grade is kept", file=sys.stderr)
+        return before
+    if valid_student_id(submission.student):
+        try:
+            gradebook.sync(db, record)
+        except Exception as error:  # noqa: BLE001 - sqlite errors too: this submission's row only
+            db.db.rollback()
+            record["reason"] = clean_field(f"{record['reason']}; not written to gradebook.db ({error})")
+            record["fingerprint"] = None  # so that the next run grades it again
+    try:
+        gradebook.save_record(out, record)
+    except OSError as error:
+        print(f"grader: the record of {clean_field((submission.student, submission.assignment))} was not saved "
+              f"({error.strerror}); the next run grades it again", file=sys.stderr)
+    return record
+
+
+def _grade_one(context, submission, index, slot, template, work_root, out, settings, due, stop):
+    """Grade one submission and move its files into ``out`` at once; its working folders are then removed.
+    Returns None if ``stop`` was set before it finished (its process is killed; nothing is kept)."""
     work_dir = work_root / f"{index:05d}"
     # The sandbox writes only to the kernel's socket folder: a small tmpfs of its own (and Unix
     # socket paths are limited to 107 bytes, so it lives in /tmp, whatever --out is).
     try:
         with capped_folder("grader-sockets-", SOCKET_FOLDER_MB) as socket_dir:
             work_dir.mkdir()
-            result = _run_worker(context, submission, slot, work_dir, socket_dir, template, settings)
-        return keep_result_files(out, submission, result)
+            result = _run_worker(context, submission, slot, work_dir, socket_dir, template, settings, due, stop)
+        return None if result is None else keep_result_files(out, submission, result)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
-def _run_worker(context, submission, slot, work_dir, socket_dir, template, settings):
+def _run_worker(context, submission, slot, work_dir, socket_dir, template, settings, due, stop):
     from grader.worker import grade_submission
 
     job = {
@@ -126,17 +375,25 @@ def _run_worker(context, submission, slot, work_dir, socket_dir, template, setti
         "work_dir": str(work_dir),
         "socket_dir": str(socket_dir),
         "result_path": str(work_dir / "result.json"),
+        "timestamp": submission.timestamp,
+        "due": due,
         "timeout": settings.timeout,
         "cell_timeout": settings.cell_timeout,
+        "judge_timeout": settings.judge_timeout,
         "memory_mb": settings.memory_mb,
+        "late_penalty": settings.late_penalty,
     }
     process = context.Process(target=grade_submission, args=(job,), daemon=True)
     started = time.monotonic()
     process.start()
-    process.join(settings.timeout)
-    if process.is_alive():
-        process.kill()
+    # Waits in short steps, so that Ctrl-C stops every worker within a second.
+    while process.is_alive() and not stop.is_set() and time.monotonic() - started < settings.timeout:
+        process.join(0.2)
+    if process.is_alive() or stop.is_set():
+        process.kill()  # its sandboxes go with it (bwrap --die-with-parent)
         process.join()
+        if stop.is_set():
+            return None
         return {"status": "timeout", "reason": f"did not finish within {settings.timeout:.0f} s; no points", "cells": []}
     try:
         return _read_result(Path(job["result_path"]))
@@ -157,17 +414,44 @@ def _read_result(path):
 
 
 def autograde_command(args):
-    """CLI entry: exit 0 when every submission got a grade, 1 when some could not be graded, 2 on setup errors."""
-    settings = Settings(jobs=args.jobs, timeout=args.timeout, cell_timeout=args.cell_timeout, memory_mb=args.memory)
+    """CLI entry: exit 0 when every submission got a grade, 1 when some could not be graded,
+    2 on wrong input or setup errors, 130 (Ctrl-C) or 143 (SIGTERM) when interrupted."""
+    settings = Settings(jobs=args.jobs, timeout=args.timeout, cell_timeout=args.cell_timeout,
+                        judge_timeout=args.judge_timeout, memory_mb=args.memory, late_penalty=args.late_penalty)
     try:
-        rows = autograde(args.submissions, args.out, settings)
-    except (OSError, SandboxUnavailable) as error:  # a missing folder, a full disk: one clear line
+        selection = Selection(students=tuple(args.student or ()), assignments=tuple(args.assignment or ()),
+                              force=args.force, due=parse_due(args.due or ()))
+        outcome = autograde(args.submissions, args.out, settings, selection)
+    except Interrupted as stopped:
+        print(f"grader: stopped by {stopped.signal_name}: {stopped.graded} submissions graded in this run were kept "
+              f"and {args.out}/grades.csv written; run the same command again to grade the {stopped.left} left",
+              file=sys.stderr)
+        return 128 + signal.Signals[stopped.signal_name].value
+    except (OSError, SandboxUnavailable, WrongInput) as error:  # wrong input, a full disk: one clear line
         print(f"grader: {error}", file=sys.stderr)
         return 2
+    rows = outcome.rows
     failed = [row for row in rows if row["status"] == "grader_error"]
     counts = Counter(row["status"] for row in rows)
     summary = ", ".join(f"{count} {status}" for status, count in counts.most_common())
-    print(f"{len(rows)} submissions ({summary}); every one has a score and a reason in {args.out}/grades.csv")
+    print(f"{len(rows)} submissions ({summary}); every one has a score and a reason in {args.out}/grades.csv\n"
+          f"{outcome.graded_now} graded now, {outcome.kept} kept from earlier runs (unchanged, or not selected; "
+          "--force grades again)")
     for row in failed:
         print(f"  could not grade {row['student_id']}/{row['assignment']}: {row['reason']}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def parse_due(values):
+    """``--due DATE`` (every assignment) or ``--due ASSIGNMENT=DATE``, as ``{assignment or "*": DATE}``."""
+    from nbgrader.utils import parse_utc
+
+    due = {}
+    for value in values:
+        assignment, _, date = value.rpartition("=") if "=" in value else ("*", "", value)
+        try:
+            parse_utc(date)
+        except (ValueError, OverflowError):
+            raise WrongInput(f"--due {value!r}: not a date (use e.g. 2026-12-01T23:59:00+01:00)") from None
+        due[assignment or "*"] = date
+    return due

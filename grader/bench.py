@@ -70,7 +70,7 @@ def bench_autograde(count):
         seconds = {}
         for jobs in (1, 2):
             started = time.perf_counter()
-            rows = autograde(submissions, Path(folder) / f"out{jobs}", Settings(jobs=jobs, progress=False))
+            rows = autograde(submissions, Path(folder) / f"out{jobs}", Settings(jobs=jobs, progress=False)).rows
             seconds[jobs] = time.perf_counter() - started
             assert all(row["status"] == "graded" for row in rows), [r for r in rows if r["status"] != "graded"]
         print(f"\nautograde {count} submissions of {BENCH_ASSIGNMENT} (release of the assignment included)")

@@ -1,10 +1,12 @@
-"""Command line: ``python -m grader {release,autograde,workspace}``."""
+"""Command line: ``python -m grader {release,autograde,export,workspace}``."""
 
 import argparse
 import sys
 from pathlib import Path
 
+from grader.autograde import Settings
 from grader.course import REPO
+from grader.export import add_export_command
 
 
 def _release(args):
@@ -47,16 +49,41 @@ def build_parser():
     workspace.add_argument("dir", nargs="?", type=Path, default=REPO / "workspace", help="default: workspace/")
     workspace.set_defaults(run=_workspace)
 
-    autograde = commands.add_parser("autograde", help="grade SUBMISSIONS/<student>/<assignment>/<assignment>.ipynb")
+    defaults = Settings()
+    autograde = commands.add_parser(
+        "autograde", help="grade a folder of submissions (nbgrader's submitted/ or inbound/ layout) or one notebook",
+        description="Grade SUBMISSIONS into --out: nbgrader's submitted/ layout "
+        "(SUBMISSIONS/<student>/<assignment>/<assignment>.ipynb), its exchange inbound/ layout "
+        "(<student>+<assignment>+<timestamp>/), or a single .ipynb. Grading into an existing --out "
+        "merges: what is not graded now keeps its rows, unchanged submissions are not graded again.")
     autograde.add_argument("submissions", type=Path)
-    autograde.add_argument("--jobs", type=int, default=2, help="parallel workers (default 2)")
-    autograde.add_argument("--timeout", type=float, default=300,
-                           help="wall-clock seconds for one whole submission (default 300)")
-    autograde.add_argument("--cell-timeout", type=float, default=30,
-                           help="seconds before one cell is interrupted (default 30)")
-    autograde.add_argument("--memory", type=int, default=2048, help="MB of memory per submission (default 2048)")
     autograde.add_argument("--out", type=Path, default=REPO / "grades", help="default: grades/")
+    autograde.add_argument("--student", action="append", metavar="ID",
+                           help="grade only this student (repeatable); other rows of --out are kept")
+    autograde.add_argument("--assignment", action="append", metavar="ID",
+                           help="grade only this assignment (repeatable); other rows of --out are kept")
+    autograde.add_argument("--force", action="store_true",
+                           help="regrade submissions --out already holds an up-to-date grade for")
+    autograde.add_argument("--due", action="append", metavar="[ASSIGNMENT=]DATE",
+                           help="due date, for every assignment or one (repeatable); late submissions are "
+                           "recorded as nbgrader does (default: the due date in --out's gradebook, if any)")
+    autograde.add_argument("--late-penalty", choices=("none", "zero"), default=defaults.late_penalty,
+                           help="nbgrader's built-in late penalty: none (record lateness only) or zero "
+                           f"(default {defaults.late_penalty})")
+    autograde.add_argument("--jobs", type=int, default=defaults.jobs,
+                           help=f"submissions graded at the same time (default {defaults.jobs})")
+    autograde.add_argument("--timeout", type=float, default=defaults.timeout,
+                           help=f"wall-clock seconds for one whole submission (default {defaults.timeout:g})")
+    autograde.add_argument("--cell-timeout", type=float, default=defaults.cell_timeout,
+                           help=f"seconds before one notebook cell is interrupted (default {defaults.cell_timeout:g})")
+    autograde.add_argument("--judge-timeout", type=float, default=defaults.judge_timeout,
+                           help="seconds the independent re-check gives the calls of one exercise "
+                           f"(default {defaults.judge_timeout:g})")
+    autograde.add_argument("--memory", type=int, default=defaults.memory_mb,
+                           help=f"MB of memory per submission (default {defaults.memory_mb})")
     autograde.set_defaults(run=_autograde)
+
+    add_export_command(commands)
     return parser
 
 

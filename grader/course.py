@@ -5,12 +5,14 @@ is assignment ``02_exponentially_weighted_averages``. Every assignment folder al
 carries ``optim_helpers/`` and ``data/``, so a released notebook runs on its own.
 """
 
+import functools
 import logging
 import os
 import shutil
 import sys
 import warnings
 from pathlib import Path
+from types import MappingProxyType
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
@@ -29,6 +31,20 @@ def assignment_ids():
 
 def source_notebook(assignment_id):
     return NOTEBOOKS / f"{assignment_id}.ipynb"
+
+
+@functools.lru_cache(maxsize=None)
+def max_scores(assignment_id):
+    """``{grade_id: points}`` of an assignment's graded cells, as its source notebook declares them."""
+    import nbformat
+
+    nb = nbformat.read(source_notebook(assignment_id), as_version=4)
+    scores = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            scores[meta["grade_id"]] = float(meta.get("points", 0))
+    return MappingProxyType(scores)
 
 
 def copy_support_files(folder):

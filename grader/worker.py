@@ -4,11 +4,13 @@ Runs in its own process (see autograde.py), so the parent can kill it at the
 deadline. Student code never runs in this process: only in the sandbox.
 """
 
+import ctypes
 import json
 import os
 import re
 import resource
 import shutil
+import signal
 import traceback
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import nbformat
 
 from grader.course import nbgrader_api
 from grader.feedback_html import feedback_config, harden_page
+from grader.gradebook import apply_verdicts, lateness, open_gradebook, overruled, record_overrides
 from grader.hidden_tests import hide_reference_code
 from grader.judge import judge
 from grader.preprocessors import KERNEL_EVENTS, ExecuteUntilKernelFails, HideHiddenTests
@@ -24,9 +27,10 @@ from grader.submissions import InvalidSubmission, load_submission
 
 WORKER_MEMORY_MB = 3072  # address space of this process (not the sandbox's); see _bound_own_memory
 MAX_ANSWER_CHARS = 100_000  # one answer cell's source
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def _autograde_config(cell_timeout, socket_dir):
+def _autograde_config(job):
     from nbgrader.converters.autograde import Autograde
     from nbgrader.converters.generate_feedback import GenerateFeedback
     from nbgrader.preprocessors import Execute
@@ -36,16 +40,20 @@ def _autograde_config(cell_timeout, socket_dir):
     return {
         "Autograde.autograde_preprocessors": executing,
         "Execute.kernel_name": KERNEL_NAME,
-        "Execute.timeout": int(cell_timeout),
+        "Execute.timeout": int(job["cell_timeout"]),
         "Execute.interrupt_on_timeout": True,
         "KernelManager.transport": "ipc",
-        "KernelManager.connection_file": str(socket_dir / "connection.json"),
+        "KernelManager.connection_file": str(Path(job["socket_dir"]) / "connection.json"),
+        "LateSubmissionPlugin.penalty_method": job.get("late_penalty", "none"),
         "GenerateFeedback.preprocessors": [*GenerateFeedback.class_traits()["preprocessors"].default(), HideHiddenTests],
     }
 
 
 def grade_submission(job):
     """Grade ``job`` (a dict, see autograde.py) and write its result JSON atomically."""
+    # Ctrl-C reaches the whole terminal's process group: the parent decides, and kills this process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     _bound_own_memory()
     try:
         result = _grade(job)
@@ -59,6 +67,17 @@ def grade_submission(job):
     partial.write_text(json.dumps(result, indent=1))
     os.replace(partial, path)
     return result
+
+
+def _die_with_parent():
+    """If the grader is killed outright (SIGKILL), its forkserver exits and this process follows it
+    (and the sandboxes follow this one: bwrap --die-with-parent) instead of grading on, unseen."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the parent's deadline still applies
+        pass
+    if os.getppid() == 1:  # the parent is already gone
+        os._exit(1)
 
 
 def _bound_own_memory():
@@ -77,50 +96,62 @@ def _grade(job):
     course = work / "course"
     # The wall-clock deadline is the real limit; the CPU cap only backs it up, with room for start-up.
     limits = Limits.for_slot(job["slot"], cpu_seconds=int(job["timeout"]) + 30, memory_mb=job["memory_mb"])
-    lost_answers = _prepare_course(course, template, assignment, student, job["notebook"])
-    nb, autograded_path = _autograde(course, assignment, student, work, Path(job["socket_dir"]), limits, job)
-    cells = _cell_scores(course, assignment, student)
+    lost_answers = _prepare_course(course, template, job)
+    nb, autograded_path = _autograde(course, work, limits, job)
+    cells = _nbgrader_scores(course, assignment, student)
     verdicts = judge(nb, [c["grade_id"] for c in cells], template / "release" / assignment, work / "judge",
-                     limits, job["cell_timeout"])
-    for cell in cells:
-        cell["judge"] = verdicts.get(cell["grade_id"]) or ("passed" if cell["grade_id"] in verdicts else "not judged")
-        cell["score"] = 0.0 if verdicts.get(cell["grade_id"]) else cell["nbgrader_score"]
-    _record_overrides(course, assignment, student, cells)
+                     limits, job["judge_timeout"])
+    apply_verdicts(cells, verdicts)
+    record_overrides(course / "gradebook.db", assignment, student, cells)
+    timestamp, seconds_late, late_penalty = lateness(course / "gradebook.db", assignment, student)
     return {
         "status": "graded",
-        "reason": _reason(cells, lost_answers, KERNEL_EVENTS),
+        "reason": _reason(cells, lost_answers, KERNEL_EVENTS, seconds_late, late_penalty),
         "cells": cells,
+        "timestamp": timestamp,
+        "seconds_late": seconds_late,
+        "late_penalty": late_penalty,
         "autograded": str(autograded_path),
-        "feedback": _feedback(course, assignment, student, job),
+        "feedback": _feedback(course, cells, job),
     }
 
 
-def _prepare_course(course, template, assignment, student, notebook):
-    """A private nbgrader course holding this one submission, rebuilt from the release.
+def _prepare_course(course, template, job):
+    """A private nbgrader course holding this one submission, rebuilt from the release, with its
+    timestamp.txt and the assignment's due date, so nbgrader itself records lateness.
 
     Its gradebook's hidden tests carry numbers for this submission, not reference code
     (hidden_tests.py). Returns the grade_ids of answer cells the submission lacks.
     """
-    submitted_nb = load_submission(notebook)
+    student, assignment = job["student"], job["assignment"]
+    submitted_nb = load_submission(job["notebook"])
     shutil.copytree(template / "source" / assignment, course / "source" / assignment)
     shutil.copy2(template / "gradebook.db", course / "gradebook.db")
     hide_reference_code(course / "gradebook.db", assignment)
+    if job.get("due"):
+        from nbgrader.utils import parse_utc
+
+        with open_gradebook(course / "gradebook.db") as gb:
+            gb.update_or_create_assignment(assignment, duedate=parse_utc(job["due"]))
     submitted = course / "submitted" / student / assignment
     submitted.mkdir(parents=True)
     released = nbformat.read(template / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     rebuilt, lost_answers = rebuild_from_release(released, submitted_nb)
     nbformat.write(rebuilt, submitted / f"{assignment}.ipynb")
+    if job.get("timestamp"):
+        (submitted / "timestamp.txt").write_text(job["timestamp"])
     return lost_answers
 
 
-def _autograde(course, assignment, student, work, socket_dir, limits, job):
+def _autograde(course, work, limits, job):
     """nbgrader autograde with the kernel in the sandbox; returns the autograded notebook and its path."""
+    student, assignment, socket_dir = job["student"], job["assignment"], Path(job["socket_dir"])
     open_to_sandbox(socket_dir, limits)
     autograded_dir = course / "autograded" / student / assignment
     os.environ["JUPYTER_PATH"] = str(work / "jupyter")
     os.environ["JUPYTER_RUNTIME_DIR"] = str(socket_dir)
     write_kernelspec(work / "jupyter", autograded_dir, socket_dir, limits)
-    api = nbgrader_api(course, **_autograde_config(job["cell_timeout"], socket_dir))
+    api = nbgrader_api(course, **_autograde_config(job))
     outcome = api.autograde(assignment, student, force=True, create=True)
     if not outcome["success"]:
         raise RuntimeError(f"nbgrader autograde failed: {_last_line(outcome)}")
@@ -128,16 +159,18 @@ def _autograde(course, assignment, student, work, socket_dir, limits, job):
     return nbformat.read(path, as_version=4), path
 
 
-def _feedback(course, assignment, student, job):
-    """nbgrader's feedback page for this submission, sanitized and with its Content-Security-Policy
-    (feedback_html.py); None if nbgrader could not write it. A page is never handed on without its policy."""
-    api = nbgrader_api(course, **feedback_config(_autograde_config(job["cell_timeout"], Path(job["socket_dir"]))))
+def _feedback(course, cells, job):
+    """nbgrader's feedback page for this submission, sanitized, with its Content-Security-Policy and
+    the judge's word next to each cell it overruled (feedback_html.py); None if nbgrader could not
+    write it. A page is never handed on without its policy."""
+    student, assignment = job["student"], job["assignment"]
+    api = nbgrader_api(course, **feedback_config(_autograde_config(job)))
     outcome = api.generate_feedback(assignment, student, force=True)
     page = course / "feedback" / student / assignment / f"{assignment}.html"
     if not (outcome["success"] and page.exists()):
         return None
     try:
-        harden_page(page)
+        harden_page(page, overruled=overruled(cells))
     except Exception:  # noqa: BLE001 - the grade stands; only the page is withheld
         traceback.print_exc()
         return None
@@ -175,10 +208,9 @@ def rebuild_from_release(released, submitted):
     return rebuilt, lost
 
 
-def _cell_scores(course, assignment, student):
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+def _nbgrader_scores(course, assignment, student):
+    """Each test cell's score as nbgrader's own autograde gave it."""
+    with open_gradebook(course / "gradebook.db") as gb:
         notebook = gb.find_submission_notebook(assignment, assignment, student)
         return [
             {"grade_id": grade.name, "nbgrader_score": float(grade.score or 0.0), "max_score": float(grade.max_score)}
@@ -186,19 +218,7 @@ def _cell_scores(course, assignment, student):
         ]
 
 
-def _record_overrides(course, assignment, student, cells):
-    """Where the judge disagrees, the gradebook gets manual score 0, so feedback shows the real score."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for cell in cells:
-            if cell["score"] < cell["nbgrader_score"]:
-                grade = gb.find_grade(cell["grade_id"], assignment, assignment, student)
-                grade.manual_score = 0.0
-        gb.db.commit()
-
-
-def _reason(cells, lost_answers, kernel_events):
+def _reason(cells, lost_answers, kernel_events, seconds_late=0.0, late_penalty=0.0):
     """What happened, in the grader's own words: built from what this process observed
     (kernel events, scores, the judge's verdicts), never from a name or message the student
     chose. report.py bounds and cleans every field again before it reaches a file."""
@@ -220,7 +240,16 @@ def _reason(cells, lost_answers, kernel_events):
     failed = [c for c in cells if c["score"] < c["max_score"] and c not in overruled
               and c["judge"] not in ("passed", "not judged")]
     notes += [f"{c['grade_id']}: {c['judge']}" for c in failed]
+    if seconds_late > 0:
+        notes.append(f"submitted {_duration(seconds_late)} late; late penalty {late_penalty:g} points")
     return "; ".join(notes)
+
+
+def _duration(seconds):
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.1f} {unit}"
+    return f"{seconds:.0f} seconds"
 
 
 def _last_line(outcome):

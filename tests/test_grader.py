@@ -69,7 +69,7 @@ def corpus(tmp_path_factory, answer_server):
     before = _fingerprint(submissions)
     out = tmp_path_factory.mktemp("grades")
     started = time.time()
-    rows = autograde(submissions, out, SETTINGS)
+    rows = autograde(submissions, out, SETTINGS).rows
     return {"cases": cases, "rows": {row["student_id"]: row for row in rows}, "out": out,
             "submissions": submissions, "before": before, "started": started}
 
@@ -138,7 +138,7 @@ def test_a_submission_past_its_deadline_is_stopped_and_scores_zero(tmp_path):
     nbformat.write(slow, folder / f"{ASSIGNMENT}.ipynb")
     started = time.monotonic()
     (row,) = autograde(tmp_path / "submissions", tmp_path / "out",
-                       Settings(jobs=1, timeout=15, cell_timeout=600, progress=False))
+                       Settings(jobs=1, timeout=15, cell_timeout=600, progress=False)).rows
     assert (row["status"], row["score"]) == ("timeout", "0"), row["reason"]
     assert "did not finish within 15 s" in row["reason"]
     assert time.monotonic() - started < 120
@@ -190,21 +190,24 @@ def test_gradebook_holds_the_final_scores(corpus):
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{corpus['out'] / 'gradebook.db'}") as gb:
-        for student in ("correct", "partial", "cheat_patch_asserts", "corrupt_json"):
+        for student in ("correct", "partial", "cheat_patch_asserts"):
             submission = gb.find_submission(ASSIGNMENT, student)
             assert submission.score == corpus["cases"][student].score
+        # A file nbgrader never graded has no submission, so `nbgrader export` gives it 0, as grades.csv does.
+        assert "corrupt_json" in {student.id for student in gb.students}
+        assert "corrupt_json" not in {s.student.id for s in gb.assignment_submissions(ASSIGNMENT)}
 
 
 def test_feedback_shows_the_score_and_no_hidden_test_code(corpus):
     for student in ("correct", "partial", "all_wrong"):
-        html = (corpus["out"] / "feedback" / student / f"{ASSIGNMENT}.html").read_text()
+        html = (corpus["out"] / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
         assert "BEGIN HIDDEN TESTS" not in html and "_expected" not in html and "_rng" not in html
         assert f"(Score: {corpus['cases'][student].score:.1f} / 4.0)" in html
         assert "Fontconfig" not in html and "most recent call last" not in html
 
 
 def test_a_feedback_page_holds_no_script_the_student_wrote(corpus):
-    page = (corpus["out"] / "feedback" / "script_in_outputs" / f"{ASSIGNMENT}.html").read_text()
+    page = (corpus["out"] / "feedback" / "script_in_outputs" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     assert "__pwned" in page, "the case's outputs no longer reach the page; update the corpus"
     assert not re.search(r"<script[^>]*>[^<]*__pwned", page)
     assert not re.search(r"<[^>]+\son\w+\s*=", page) and "href=\"javascript:" not in page
@@ -215,7 +218,7 @@ def test_a_feedback_page_holds_no_script_the_student_wrote(corpus):
 def test_a_hostile_feedback_page_runs_nothing_in_the_browser(corpus):
     from browser import launch_chromium
 
-    page_path = corpus["out"] / "feedback" / "script_in_outputs" / f"{ASSIGNMENT}.html"
+    page_path = corpus["out"] / "feedback" / "script_in_outputs" / ASSIGNMENT / f"{ASSIGNMENT}.html"
     with launch_chromium() as browser:
         page = browser.new_page()
         dialogs = []
@@ -230,7 +233,7 @@ def test_a_hostile_feedback_page_runs_nothing_in_the_browser(corpus):
 def test_instructor_sees_the_score_in_the_feedback_page_and_no_hidden_tests(corpus):
     from browser import ARTIFACTS, launch_chromium
 
-    page_path = corpus["out"] / "feedback" / "partial" / f"{ASSIGNMENT}.html"
+    page_path = corpus["out"] / "feedback" / "partial" / ASSIGNMENT / f"{ASSIGNMENT}.html"
     with launch_chromium() as browser:
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto(page_path.as_uri())
@@ -304,8 +307,8 @@ def test_no_report_repeats_a_reason_the_student_wrote(corpus):
 
 
 def test_outputs_are_capped_in_the_kept_notebook_and_feedback(corpus):
-    notebook = corpus["out"] / "autograded" / "bloats_outputs" / f"{ASSIGNMENT}.ipynb"
-    feedback = corpus["out"] / "feedback" / "bloats_outputs" / f"{ASSIGNMENT}.html"
+    notebook = corpus["out"] / "autograded" / "bloats_outputs" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    feedback = corpus["out"] / "feedback" / "bloats_outputs" / ASSIGNMENT / f"{ASSIGNMENT}.html"
     assert notebook.stat().st_size < 12_000_000 and feedback.stat().st_size < 16_000_000
     for text in (notebook.read_text(), feedback.read_text()):
         assert "more than the grader's limit of 1 MB for one output" in text
@@ -314,7 +317,7 @@ def test_outputs_are_capped_in_the_kept_notebook_and_feedback(corpus):
 
 def test_a_submission_that_fills_its_folders_wrote_no_more_than_their_caps(corpus):
     """The case prints how many MB it managed to write into the kernel's socket folder and its /tmp."""
-    notebook = nbformat.read(corpus["out"] / "autograded" / "fills_disk" / f"{ASSIGNMENT}.ipynb", as_version=4)
+    notebook = nbformat.read(corpus["out"] / "autograded" / "fills_disk" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in notebook.cells for o in c.get("outputs", []))
     socket_mb, tmp_mb = map(int, re.search(r"MB written: (\d+) (\d+)", printed).groups())
     assert socket_mb <= 16 and tmp_mb <= 256, printed
@@ -329,7 +332,7 @@ def test_no_feedback_page_holds_a_line_of_hidden_test_source(corpus):
             hidden |= {line.strip() for line in region.splitlines() if len(line.strip()) > 12}
     assert hidden
     pages = list((corpus["out"] / "feedback").rglob("*.html"))
-    spied = (corpus["out"] / "feedback" / "spies_on_hidden_tests" / f"{ASSIGNMENT}.html").read_text()
+    spied = (corpus["out"] / "feedback" / "spies_on_hidden_tests" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     assert "SPIED:" in spied, "the spy case no longer sees the cells it runs; update the corpus"
     for page in pages:
         text = html.unescape(page.read_text())
