@@ -3,14 +3,16 @@
 ``make workspace`` builds a learner workspace in a temporary folder; every
 workspace notebook is then overwritten by a solved copy (the released notebook
 with the reference answers put back, so the released cells and their nbgrader
-metadata are exactly what learners get). JupyterLab is started on a free local
-port with a random token, and Playwright drives Debian's chromium through it,
+metadata are exactly what learners get). ``make lab`` starts JupyterLab on a free
+local port with a random token, and Playwright drives Debian's chromium through it,
 in one JupyterLab page as a learner would: double-click each notebook in the
 file browser, Run > Run All Cells from the menu, wait until every cell has run
 and the kernel is idle, read the rendered outputs from the DOM, then shut the
 kernel down and close the tab (File > Close All Tabs, Discard).
 One released notebook is also kept unsolved, to check that a learner who runs
-it without an answer sees the friendly "not written yet" message.
+it without an answer sees the friendly "not written yet" message, in the notebook
+and from nbgrader's Validate button. Last, the lab must be a learner's: none of
+nbgrader's instructor tools, and no nbgrader warning in the server's log.
 
 The page is 14000 px tall, so every cell is painted and a screenshot is a clip
 of it: a screenshot per notebook goes to ``tests/artifacts/e2e/`` (gitignored),
@@ -26,12 +28,12 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
 from contextlib import contextmanager
+from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
@@ -43,7 +45,6 @@ from notebook_tools import SOURCE_NOTEBOOKS, SUCCESS_MARK, graded_test_cells, pu
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parent.parent
-JUPYTER = Path(sys.executable).parent / "jupyter"
 
 NOTEBOOK_IDS = [path.stem for path in SOURCE_NOTEBOOKS]
 # The notebook opened without answers: 02 is the course's model notebook.
@@ -57,6 +58,7 @@ LAB_STOP_TIMEOUT = 15
 UI_TIMEOUT = 30  # one click, one page load
 KERNEL_TIMEOUT = 60  # a notebook opened until its kernel is idle (~2 s; slow on a busy machine)
 RUN_ALL_TIMEOUT = 120  # a whole notebook; the design allows 90 s for the whole course
+VALIDATE_TIMEOUT = RUN_ALL_TIMEOUT  # Validate runs the whole notebook on the server
 # A tall page: every cell is painted (no CSS content-visibility skipping) and each
 # screenshot is a clip, so the viewport never changes (see save_screenshot).
 VIEWPORT = {"width": 1400, "height": 14000}
@@ -126,11 +128,14 @@ class Lab:
         self.url, self.token, self.log = url, token, log
 
     def api(self, path, method="GET"):
-        request = urllib.request.Request(f"{self.url}/api/{path}", method=method,
+        body = self.request(f"api/{path}", method)
+        return json.loads(body) if body else None
+
+    def request(self, path, method="GET"):
+        request = urllib.request.Request(f"{self.url}/{path}", method=method,
                                          headers={"Authorization": f"token {self.token}"})
         with urllib.request.urlopen(request, timeout=10) as response:
-            body = response.read()
-        return json.loads(body) if body else None
+            return response.read()
 
     def lab_url(self):
         # A fresh JupyterLab workspace (layout) each time: no tabs restored from an earlier load.
@@ -151,30 +156,28 @@ class Lab:
 
 @pytest.fixture(scope="module")
 def lab(workspace, tmp_path_factory):
-    """JupyterLab serving the workspace on 127.0.0.1 with a random token; always stopped."""
+    """``make lab`` serving the workspace on 127.0.0.1 with a random token; always stopped."""
     state = tmp_path_factory.mktemp("lab-state")
     port, token = free_port(), secrets.token_hex(16)
-    env = dict(
-        os.environ,
-        JUPYTERLAB_SETTINGS_DIR=str(workspace / ".jupyter" / "lab" / "user-settings"),  # as `make lab`
-        # Keep the test's layouts, runtime files and IPython history out of the user's home.
-        JUPYTERLAB_WORKSPACES_DIR=str(state / "workspaces"),
-        JUPYTER_RUNTIME_DIR=str(state / "runtime"),
-        IPYTHONDIR=str(state / "ipython"),
-    )
-    command = [str(JUPYTER), "lab", "--no-browser", "--allow-root", f"--notebook-dir={workspace}",
-               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    # Keep the test's layouts, runtime files and IPython history out of the user's home.
+    env.update(JUPYTERLAB_WORKSPACES_DIR=str(state / "workspaces"), JUPYTER_RUNTIME_DIR=str(state / "runtime"),
+               IPYTHONDIR=str(state / "ipython"))
+    options = ["--no-browser", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
                f"--IdentityProvider.token={token}"]
+    # -o: the workspace fixture made the workspace; never (re)build the venv from inside a test.
+    command = ["make", "--no-print-directory", "-C", str(REPO), "lab", f"WORKSPACE={workspace}", f"PORT={port}",
+               f"LAB_ARGS={' '.join(options)}", "-o", "workspace", "-o", ".venv/.installed"]
     log = state / "jupyterlab.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=workspace, env=env, stdout=out, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
     server = Lab(f"http://127.0.0.1:{port}", token, log)
     try:
         start = deadline = time.monotonic()
         deadline += LAB_START_TIMEOUT
         while True:
-            assert process.poll() is None, f"JupyterLab exited with {process.returncode}:\n{server.log_tail()}"
+            assert process.poll() is None, f"make lab exited with {process.returncode}:\n{server.log_tail()}"
             try:
                 server.api("status")
                 TIMINGS["JupyterLab start"] = round(time.monotonic() - start, 1)
@@ -189,16 +192,19 @@ def lab(workspace, tmp_path_factory):
 
 
 def stop(process):
-    """SIGTERM (the server then shuts its kernels down), SIGKILL to its process group if it lingers."""
-    if process.poll() is None:
-        process.terminate()  # jupyter_server's SIGTERM handler shuts its kernels down, then exits
+    """SIGTERM to make's process group (make, its shell and the server, which then shuts its kernels
+    down); SIGKILL to whatever is left of the group after ``LAB_STOP_TIMEOUT``."""
+    group = process.pid  # start_new_session: the group is make's own
+    for sig, timeout in ((signal.SIGTERM, LAB_STOP_TIMEOUT), (signal.SIGKILL, 5)):
+        deadline = time.monotonic() + timeout
         try:
-            process.wait(timeout=LAB_STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            pass
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)  # start_new_session: the group is the server's own
-        process.wait(timeout=5)
+            os.killpg(group, sig)
+            while time.monotonic() < deadline:
+                process.poll()  # reaps make; the server, once orphaned, is reaped by init
+                os.killpg(group, 0)
+                time.sleep(0.1)
+        except ProcessLookupError:
+            return
 
 
 @pytest.fixture(scope="module")
@@ -372,6 +378,31 @@ def save_screenshot(page, name, clip=None):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), clip=clip, timeout=UI_TIMEOUT * 1000)
 
 
+# What nbgrader's instructor side adds to JupyterLab (tests/test_workspace.py checks the config behind it).
+INSTRUCTOR_COMMANDS = ("Formgrader", "Create assignment", "Course List", "Assignment List")
+
+
+def palette_commands(page):
+    """The command palette's entries (View > Activate Command Palette), then closed again."""
+    page.get_by_role("menuitem", name="View", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Activate Command Palette")).click()  # + its shortcut
+    page.locator("#modal-command-palette .lm-CommandPalette-input").wait_for()
+    entries = page.eval_on_selector_all("#modal-command-palette .lm-CommandPalette-itemLabel",
+                                        "items => items.map(item => item.textContent.trim())")
+    page.keyboard.press("Escape")
+    return entries
+
+
+def validate(page):
+    """Click the notebook toolbar's Validate button; return the text of nbgrader's result dialog, closed."""
+    page.locator(".jp-NotebookPanel .validate-button").click()
+    dialog = page.locator(".jp-Dialog").filter(has_text="Validation Results")
+    dialog.wait_for(timeout=VALIDATE_TIMEOUT * 1000)
+    text = dialog.locator(".jp-Dialog-body").inner_text()
+    dialog.get_by_role("button", name="Ok").click()
+    return text
+
+
 # --------------------------------------------------------------------------- tests
 
 
@@ -426,6 +457,8 @@ def test_unsolved_notebook_tells_the_learner_what_is_missing(workspace, lab, pag
         if box:
             top = max(0, box["y"] + box["height"] + 16 - LEARNER_SCREEN["height"])
             save_screenshot(page, f"{UNSOLVED_PREFIX}{UNSOLVED_ID}_message", clip={"x": 0, "y": top, **LEARNER_SCREEN})
+        with timed("unsolved: validate"):
+            validation = validate(page)  # nbgrader's button, as a learner checks a whole notebook
     finally:
         save_screenshot(page, f"{UNSOLVED_PREFIX}{UNSOLVED_ID}")
         lab.shut_down_kernel_of(name)
@@ -442,3 +475,27 @@ def test_unsolved_notebook_tells_the_learner_what_is_missing(workspace, lab, pag
     # The friendly sentence is the last line of the output, where the learner's eye lands.
     assert "not written yet" in last_line, f"last line of the failure: {last_line!r}"
     assert SUCCESS_MARK not in stdout(check_cell)
+    checked = [re.match(r"\s*check\((\w+)", cell.source).group(1) for cell in graded_test_cells(nb)]
+    unnamed = [function for function in checked if f"{function} is not written yet" not in validation]
+    assert not unnamed, f"Validate did not say that {unnamed} are not written yet:\n{validation}"
+
+
+def test_the_lab_is_a_learners_without_instructor_tools(lab, page):
+    menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
+    right_sidebar = page.locator(".jp-SideBar.jp-mod-right .lm-TabBar-tab").evaluate_all(
+        "tabs => tabs.map(tab => tab.title)")
+    with timed("learner's lab: command palette"):
+        commands = palette_commands(page)
+    assert "Run" in menus and "Nbgrader" not in menus, f"menu bar: {menus}"
+    assert right_sidebar and not [t for t in right_sidebar if "Assignment" in t], f"right sidebar: {right_sidebar}"
+    assert "Run All Cells" in commands, f"no command palette read: {commands}"
+    assert not set(INSTRUCTOR_COMMANDS) & set(commands), f"instructor commands: {set(INSTRUCTOR_COMMANDS) & set(commands)}"
+    assert not page.errors, f"JavaScript errors in JupyterLab: {page.errors}"
+    # The Validate button's server extension answers (the unsolved test clicks the button)...
+    assert json.loads(lab.request(f"nbgrader_version?version={version('nbgrader')}")) == {"success": True}
+    with pytest.raises(urllib.error.HTTPError, match="404"):
+        lab.request("formgrader")  # ...the formgrader's does not
+    # Last in this file, so the log covers the whole session, Validate included.
+    complaints = [line for line in lab.log.read_text(errors="replace").splitlines()
+                  if "nbgrader" in line.lower() and re.search(r"^\[[WE] |WARNING|ERROR|CRITICAL", line)]
+    assert not complaints, "nbgrader complained in the server's log:\n" + "\n".join(complaints)
