@@ -31,10 +31,11 @@ from tqdm import tqdm
 from grader import gradebook
 from grader.course import assignment_ids, generate_assignments, max_scores, quiet_nbgrader
 from grader.report import clean_field, keep_result_files, write_reports
-from grader.sandbox import Limits, SandboxUnavailable, bwrap_command, capped_folder
+from grader.sandbox import Limits, SandboxUnavailable, bwrap_command, capped_folder, remove_orphaned_folders
 from grader.submissions import WrongInput, collect, valid_student_id
 
 SOCKET_FOLDER_MB = 16  # the kernel's socket folder, the only place the sandbox can write outside its /tmp
+SOCKET_FOLDER_PREFIX = "grader-sockets-"
 MAX_RESULT_BYTES = 8 * 1024 * 1024
 
 
@@ -48,6 +49,7 @@ class Settings:
     judge_timeout: float = 30.0  # seconds for the judge's calls of one exercise
     memory_mb: int = 2048
     late_penalty: str = "none"  # nbgrader's LateSubmissionPlugin.penalty_method: none or zero
+    run_experiments: bool = False  # also run the cells tagged experiment (no points; slower)
     progress: bool = True
 
 
@@ -75,9 +77,10 @@ class Outcome:
 class Interrupted(Exception):
     """Ctrl-C or SIGTERM: stop grading, keep what finished."""
 
-    def __init__(self, signal_name, graded=0, left=0):
+    def __init__(self, signal_name, graded=0, left=0, reports_written=False):
         super().__init__(signal_name)
         self.signal_name, self.graded, self.left = signal_name, graded, left
+        self.reports_written = reports_written
 
 
 def autograde(submissions_dir, out, settings=Settings(), selection=Selection()):
@@ -87,31 +90,30 @@ def autograde(submissions_dir, out, settings=Settings(), selection=Selection()):
     submissions_dir, out = Path(submissions_dir).absolute(), Path(out).resolve()
     if not submissions_dir.exists():
         raise FileNotFoundError(f"{submissions_dir} does not exist")
-    _check_sandbox()
-    quiet_nbgrader()
-    known = set(assignment_ids())
-    found = _select(collect(submissions_dir, known), selection)
-    earlier = gradebook.load_records(out)
-    to_grade, decided = _plan(found, earlier, selection.force)
-    records = dict(decided)
-    out.mkdir(parents=True, exist_ok=True)
-    interrupted = None
-    with _only_run_on(out), _interrupts() as stop:
-        work_root = Path(tempfile.mkdtemp(prefix=".work-", dir=out))
-        try:
-            _keep_decided(out, decided)
-            for record in _grade_all(to_grade, work_root, out, settings, selection.due, stop, earlier):
-                records[(record["student"], record["assignment"])] = record
-        except Interrupted as error:
-            interrupted = error
-        finally:
+    with _interrupts() as stop:
+        _check_sandbox()
+        quiet_nbgrader()
+        found = _select(collect(submissions_dir, set(assignment_ids())), selection)  # wrong input stops here
+        out.mkdir(parents=True, exist_ok=True)
+        with _only_run_on(out):
+            earlier = gradebook.load_records(out)
+            to_grade, decided = _plan(found, earlier, selection.force)
+            records, interrupted = dict(decided), None
+            work_root = Path(tempfile.mkdtemp(prefix=".work-", dir=out))
+            try:
+                _keep_decided(out, decided)
+                for record in _grade_all(to_grade, work_root, out, settings, selection.due, stop, earlier):
+                    records[(record["student"], record["assignment"])] = record
+            except Interrupted as error:
+                interrupted = error
+            finally:
+                with stop.deferred():
+                    shutil.rmtree(work_root, ignore_errors=True)
             with stop.deferred():
-                shutil.rmtree(work_root, ignore_errors=True)
-        with stop.deferred():
-            rows = write_reports(out, {**earlier, **records}.values())
+                rows = write_reports(out, {**earlier, **records}.values())
     if interrupted:
         graded = sum(1 for s in to_grade if (s.student, s.assignment) in records)
-        raise Interrupted(interrupted.signal_name, graded, len(to_grade) - graded)
+        raise Interrupted(interrupted.signal_name, graded, len(to_grade) - graded, reports_written=True)
     return Outcome(rows, graded_now=len(to_grade), kept=len(rows) - len(records))
 
 
@@ -126,6 +128,7 @@ def _only_run_on(out):
             raise WrongInput(f"another grader run is writing to {out}; wait for it to finish") from None
         for stale in out.glob(".work-*"):
             shutil.rmtree(stale, ignore_errors=True)
+        remove_orphaned_folders(SOCKET_FOLDER_PREFIX)
         yield
 
 
@@ -355,7 +358,7 @@ def _grade_one(context, submission, index, slot, template, work_root, out, setti
     # The sandbox writes only to the kernel's socket folder: a small tmpfs of its own (and Unix
     # socket paths are limited to 107 bytes, so it lives in /tmp, whatever --out is).
     try:
-        with capped_folder("grader-sockets-", SOCKET_FOLDER_MB) as socket_dir:
+        with capped_folder(SOCKET_FOLDER_PREFIX, SOCKET_FOLDER_MB) as socket_dir:
             work_dir.mkdir()
             result = _run_worker(context, submission, slot, work_dir, socket_dir, template, settings, due, stop)
         return None if result is None else keep_result_files(out, submission, result)
@@ -382,6 +385,7 @@ def _run_worker(context, submission, slot, work_dir, socket_dir, template, setti
         "judge_timeout": settings.judge_timeout,
         "memory_mb": settings.memory_mb,
         "late_penalty": settings.late_penalty,
+        "run_experiments": settings.run_experiments,
     }
     process = context.Process(target=grade_submission, args=(job,), daemon=True)
     started = time.monotonic()
@@ -417,15 +421,19 @@ def autograde_command(args):
     """CLI entry: exit 0 when every submission got a grade, 1 when some could not be graded,
     2 on wrong input or setup errors, 130 (Ctrl-C) or 143 (SIGTERM) when interrupted."""
     settings = Settings(jobs=args.jobs, timeout=args.timeout, cell_timeout=args.cell_timeout,
-                        judge_timeout=args.judge_timeout, memory_mb=args.memory, late_penalty=args.late_penalty)
+                        judge_timeout=args.judge_timeout, memory_mb=args.memory, late_penalty=args.late_penalty,
+                        run_experiments=args.run_experiments)
     try:
         selection = Selection(students=tuple(args.student or ()), assignments=tuple(args.assignment or ()),
                               force=args.force, due=parse_due(args.due or ()))
         outcome = autograde(args.submissions, args.out, settings, selection)
     except Interrupted as stopped:
-        print(f"grader: stopped by {stopped.signal_name}: {stopped.graded} submissions graded in this run were kept "
-              f"and {args.out}/grades.csv written; run the same command again to grade the {stopped.left} left",
-              file=sys.stderr)
+        if stopped.reports_written:
+            print(f"grader: stopped by {stopped.signal_name}: {stopped.graded} submissions graded in this run were "
+                  f"kept and {args.out}/grades.csv written; run the same command again to grade the {stopped.left} left",
+                  file=sys.stderr)
+        else:
+            print(f"grader: stopped by {stopped.signal_name} before grading began; nothing was changed", file=sys.stderr)
         return 128 + signal.Signals[stopped.signal_name].value
     except (OSError, SandboxUnavailable, WrongInput) as error:  # wrong input, a full disk: one clear line
         print(f"grader: {error}", file=sys.stderr)

@@ -70,6 +70,9 @@ def build_parser():
     autograde.add_argument("--late-penalty", choices=("none", "zero"), default=defaults.late_penalty,
                            help="nbgrader's built-in late penalty: none (record lateness only) or zero "
                            f"(default {defaults.late_penalty})")
+    autograde.add_argument("--run-experiments", action="store_true",
+                           help="also run the cells tagged experiment (training runs, figures: no points), for a "
+                           "fully executed notebook; by default they are skipped and say so")
     autograde.add_argument("--jobs", type=int, default=defaults.jobs,
                            help=f"submissions graded at the same time (default {defaults.jobs})")
     autograde.add_argument("--timeout", type=float, default=defaults.timeout,

@@ -4,10 +4,15 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
+from traitlets import Bool
 
 MAX_OUTPUT_CHARS = 1_000_000  # one output (an image, a table, a stream message)
 MAX_NOTEBOOK_OUTPUT_CHARS = 10_000_000  # all the outputs a notebook keeps
 MAX_ERROR_LINES, MAX_ERROR_LINE_CHARS = 40, 2000
+# Source cells tagged so carry no points and no graded cell needs them (tests/test_experiment_tags.py).
+EXPERIMENT_TAG = "experiment"
+EXPERIMENT_NOTE = ("[not run by the grader: an experiment, it carries no points and no graded cell needs it; "
+                   "run it yourself in JupyterLab]\n")
 
 # What happened to the kernel, seen by this process (never read back from outputs, which the
 # student controls): ``{"cell": index, "event": "timeout"}``, or for a kernel that failed
@@ -45,8 +50,14 @@ def _as_note(msg, text):
     return {**msg, "header": header, "msg_type": "stream", "content": {"name": "stderr", "text": f"[{text}]\n"}}
 
 
+def is_experiment(cell):
+    tags = cell.get("metadata", {}).get("tags", [])
+    return cell.get("cell_type") == "code" and isinstance(tags, list) and EXPERIMENT_TAG in tags
+
+
 class ExecuteUntilKernelFails(Execute):
-    """nbgrader's Execute, with two guards.
+    """nbgrader's Execute, with two guards, and cells tagged ``experiment`` not run (unless
+    ``run_experiments``): they carry no points, so grading need not pay for them.
 
     A kernel that dies (memory limit, ``os._exit``, a crash), stops responding (ignores
     the interrupt after a time-out) or sends messages that cannot be read ends the run instead of failing the whole autograde:
@@ -59,6 +70,8 @@ class ExecuteUntilKernelFails(Execute):
     one-line note; errors are kept (they decide scores) with their text cut short.
     """
 
+    run_experiments = Bool(False, help="run cells tagged experiment too (by default they are skipped)").tag(config=True)
+
     failure = None
     current_cell = None
     output_chars = 0
@@ -66,6 +79,11 @@ class ExecuteUntilKernelFails(Execute):
 
     def preprocess_cell(self, cell, resources, index):
         self.current_cell = index
+        if is_experiment(cell) and not self.run_experiments:
+            # The tag comes from the release (rebuild_from_release), never from the submission.
+            cell.outputs = [NotebookNode(output_type="stream", name="stdout", text=EXPERIMENT_NOTE)]
+            cell.execution_count = None
+            return cell, resources
         if self.failure:
             if cell.cell_type == "code":
                 cell.outputs = [_error("KernelFailed", f"not run: {self.failure} in an earlier cell")]

@@ -162,7 +162,9 @@ def capped_folder(prefix, size_mb, parent="/tmp"):
     contents are gone when the block ends. Without root there is no mount: the folder is
     plain (grader/README.md lists this under "not defended").
     """
-    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    # The name carries the grader's pid, so that a run killed outright leaves folders a later run
+    # can recognise as orphans and remove (remove_orphaned_folders).
+    path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
     mounted = os.geteuid() == 0 and subprocess.run(
         ["mount", "-t", "tmpfs", "-o", f"size={int(size_mb)}m,mode=0700,nosuid,nodev", "tmpfs", str(path)],
         capture_output=True).returncode == 0
@@ -172,6 +174,31 @@ def capped_folder(prefix, size_mb, parent="/tmp"):
         if mounted:
             subprocess.run(["umount", "--lazy", str(path)], capture_output=True)
         shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_orphaned_folders(prefix, parent="/tmp"):
+    """Unmount and remove the capped folders of grader processes that no longer exist (killed with
+    SIGKILL, say, before they could clean up); returns how many were removed."""
+    removed = 0
+    for path in Path(parent).glob(f"{prefix}*-*"):
+        pid = path.name[len(prefix):].split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        if os.geteuid() == 0:
+            subprocess.run(["umount", "--lazy", str(path)], capture_output=True)
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def write_kernelspec(jupyter_path, work_dir, socket_dir, limits):

@@ -45,6 +45,7 @@ def _autograde_config(job):
         "KernelManager.transport": "ipc",
         "KernelManager.connection_file": str(Path(job["socket_dir"]) / "connection.json"),
         "LateSubmissionPlugin.penalty_method": job.get("late_penalty", "none"),
+        "ExecuteUntilKernelFails.run_experiments": bool(job.get("run_experiments")),
         "GenerateFeedback.preprocessors": [*GenerateFeedback.class_traits()["preprocessors"].default(), HideHiddenTests],
     }
 

@@ -107,6 +107,8 @@ def test_output_folder_has_nbgraders_course_layout(graded_class):
         assert (out / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file()
         assert (out / "autograded" / student / ASSIGNMENT / "timestamp.txt").read_text() == CLASS[student][1]
     assert (out / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+    page = (out / "feedback" / "ada" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "not run by the grader: an experiment" in page  # skipped cells say so where students look
     assert not list(out.glob(".work-*"))
 
 
@@ -183,7 +185,7 @@ def test_rerunning_the_same_command_changes_nothing(graded_class, tmp_path):
 
 def _start(submissions, out):
     return subprocess.Popen([sys.executable, "-m", "grader", "autograde", str(submissions), "--out", str(out),
-                             *OPTIONS], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+                             *OPTIONS, "--run-experiments"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
                             start_new_session=True)
 
 
@@ -194,27 +196,33 @@ def _wait_for(condition, seconds=240):
         time.sleep(0.1)
 
 
-def _busy_workers(out):
-    return [p for p in out.glob(".work-*/[0-9]*") if (p / "course").exists()]
+def _busy_workers(out, ignore=()):
+    """Submissions being graded on ``out``: folders with a private course in a run's working folder."""
+    return [p for p in out.glob(".work-*/[0-9]*") if (p / "course").exists() and p.parent not in ignore]
 
 
 def test_killed_and_interrupted_runs_resume_to_the_grades_of_an_uninterrupted_one(graded_class, tmp_path):
     """The class again, into a fresh folder: SIGKILL once a grade is kept, then Ctrl-C (SIGINT to the
     process group, as a terminal sends it) with both workers busy, then the same command to the end.
-    The grades are those of the uninterrupted run, each submission graded once to the end."""
+    The grades are those of the uninterrupted run, each submission graded once to the end.
+
+    These runs also run the experiment cells (``--run-experiments``), which the fixture's run
+    skipped: the same grades show that skipping them changes no score (correct, partial, untouched,
+    late and cheating submissions)."""
     out = tmp_path / "out"
     records = lambda: sorted((out / "records").glob("*.json"))  # noqa: E731
     process = _start(graded_class["submissions"], out)
     _wait_for(lambda: len(records()) >= 2)  # cy's untouched notebook and one graded, at least
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    after_kill = len(records())
+    killed_pid, after_kill = process.pid, len(records())
     time.sleep(1)
     orphans = subprocess.run(["pgrep", "-f", str(out)], capture_output=True, text=True).stdout.split()
     assert orphans == [], "workers of a killed run must not grade on unseen"
 
+    left_by_the_kill = set(out.glob(".work-*"))  # removed by the next run; its workers are not busy
     process = _start(graded_class["submissions"], out)
-    _wait_for(lambda: len(_busy_workers(out)) >= 2)
+    _wait_for(lambda: len(_busy_workers(out, ignore=left_by_the_kill)) >= 2)
     started = time.monotonic()
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
@@ -223,11 +231,12 @@ def test_killed_and_interrupted_runs_resume_to_the_grades_of_an_uninterrupted_on
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr and "grader: stopped by SIGINT" in stderr
     assert not list(out.glob(".work-*"))
+    assert not list(Path("/tmp").glob(f"grader-sockets-{killed_pid}-*")), "the killed run's folders are removed"
     assert all(row["status"] != "grader_error" for row in _rows(out).values())
     time.sleep(0.5)
     assert subprocess.run(["pgrep", "-f", str(out)], capture_output=True, text=True).stdout.split() == []
 
-    completed, _ = _cli(graded_class["submissions"], out)
+    completed, _ = _cli(graded_class["submissions"], out, "--run-experiments")
     assert completed.returncode == 0, completed.stderr
     print(f"records after SIGKILL {after_kill}, after Ctrl-C {after_interrupt} (stopped in {seconds:.2f} s "
           f"with 2 jobs busy), after the last run {len(records())}: {completed.stdout.strip()}")
