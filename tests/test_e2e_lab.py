@@ -111,7 +111,13 @@ def workspace(tmp_path_factory):
             shutil.copy2(path, folder / f"{UNSOLVED_PREFIX}{path.name}")
         released = nbformat.read(path, as_version=4)
         nbformat.write(put_back_answers(released, nbformat.read(source_path, as_version=4)), path)
-    assert (folder / ".jupyter" / "lab" / "user-settings").is_dir(), "workspace has no JupyterLab settings"
+    settings = folder / ".jupyter" / "lab" / "user-settings"
+    assert settings.is_dir(), "workspace has no JupyterLab settings"
+    # Every cell attached at once: JupyterLab's default attaches them in the page's idle time,
+    # which a busy headless page can put off for a minute (07 was not shown whole in 60 s).
+    notebook_settings = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    notebook_settings.parent.mkdir(parents=True, exist_ok=True)
+    notebook_settings.write_text(json.dumps({"windowingMode": "none"}))
     return folder
 
 
