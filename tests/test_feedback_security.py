@@ -430,9 +430,10 @@ def _poke(page):
     """Do what a reader might: click every link and button, hover, wait for timers and refreshes."""
     try:
         for selector in ("a[href^='javascript:' i]", "button", "details", "div"):
-            for element in page.query_selector_all(selector)[:50]:
+            # Visible elements only: a reader cannot click a hidden one, and each would wait out the time-out.
+            for element in [e for e in page.query_selector_all(selector) if e.is_visible()][:50]:
                 try:
-                    element.click(timeout=500, no_wait_after=True)
+                    element.click(timeout=200, no_wait_after=True)
                 except Exception as error:  # hidden or covered elements; a navigation ends the poking
                     if "context was destroyed" in str(error) or "navigat" in str(error):
                         raise

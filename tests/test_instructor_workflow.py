@@ -316,3 +316,15 @@ def _answers(url, request):
             return True
     except OSError:
         return False
+
+
+def test_new_gradebooks_get_the_schema_revision_alembic_itself_reports():
+    """grader.course reads the revision nbgrader stamps on a new gradebook in-process; it must be
+    what nbgrader's own way (``alembic heads`` in a subprocess) gives."""
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    from grader.course import _alembic_head
+
+    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:
+        output = subprocess.check_output([str(Path(sys.executable).parent / "alembic"), "-c", ini, "heads"], env=_env())
+    assert _alembic_head() == output.decode().split("\n")[0].split(" ")[0]

@@ -21,11 +21,19 @@ from grader.release import release
 NOTEBOOK_IDS = [path.stem for path in SOURCE_NOTEBOOKS]
 
 
+@pytest.fixture(scope="module")
+def release_folder(tmp_path_factory):
+    """Every assignment released at once (one nbgrader course, one gradebook: a release per notebook cost 8 s each)."""
+    folder = tmp_path_factory.mktemp("release")
+    release(folder, NOTEBOOK_IDS)
+    return folder
+
+
 @pytest.fixture(scope="module", params=NOTEBOOK_IDS)
-def released(request, tmp_path_factory):
+def released(request, release_folder):
     """``(released notebook, its folder, source notebook)`` for one assignment."""
     assignment_id = request.param
-    (path,) = release(tmp_path_factory.mktemp("release"), [assignment_id])
+    path = release_folder / assignment_id / f"{assignment_id}.ipynb"
     source = nbformat.read(SOURCE_NOTEBOOKS[NOTEBOOK_IDS.index(assignment_id)], as_version=4)
     return nbformat.read(path, as_version=4), path.parent, source
 
