@@ -236,8 +236,9 @@ def _check_sandbox():
 
 class _StopSwitch:
     """Set by Ctrl-C or SIGTERM. Outside :meth:`deferred` blocks the signal raises
-    :class:`Interrupted` at once; inside one (a record being saved, reports being written)
-    it waits for the block to end, so nothing is left half written."""
+    :class:`Interrupted` at once; inside one (a record being saved, reports being written) it
+    only sets the switch, so nothing is left half written, and the grading loop stops at its
+    next check. A signal while the final reports are written lets them finish: the run ends as usual."""
 
     def __init__(self):
         self.signal_name, self._deferring = None, 0

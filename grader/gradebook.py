@@ -18,6 +18,7 @@ The one rule on scores lives here too (:func:`apply_verdicts`): a test cell keep
 nbgrader's points only where the judge agrees.
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -66,13 +67,12 @@ def record_overrides(db_path, assignment, student, cells):
         gb.db.commit()
 
 
-def lateness(db_path, assignment, student):
-    """``(timestamp, seconds_late, late_penalty)`` nbgrader recorded for a submission."""
-    with open_gradebook(db_path) as gb:
-        submission = gb.find_submission(assignment, student)
-        penalty = float(submission.late_submission_penalty or 0.0)
-        stamp = submission.timestamp.isoformat() if submission.timestamp else None
-        return stamp, float(submission.total_seconds_late or 0.0), penalty
+def lateness(gb, assignment, student):
+    """``(timestamp, seconds_late, late_penalty)`` nbgrader recorded for a submission, from an open gradebook."""
+    submission = gb.find_submission(assignment, student)
+    penalty = float(submission.late_submission_penalty or 0.0)
+    stamp = submission.timestamp.isoformat() if submission.timestamp else None
+    return stamp, float(submission.total_seconds_late or 0.0), penalty
 
 
 def final_score(cells, late_penalty=0.0):
@@ -93,9 +93,14 @@ def fingerprint(submission):
     with open(submission.notebook, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    digest.update(f"\0{submission.timestamp or ''}\0".encode())
-    digest.update(source_notebook(submission.assignment).read_bytes())
+    digest.update(f"\0{submission.timestamp or ''}\0{_source_digest(submission.assignment)}".encode())
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def _source_digest(assignment):
+    """Read once per assignment, not once per submission of it."""
+    return hashlib.sha256(source_notebook(assignment).read_bytes()).hexdigest()
 
 
 def load_records(out):

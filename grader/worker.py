@@ -99,12 +99,11 @@ def _grade(job):
     limits = Limits.for_slot(job["slot"], cpu_seconds=int(job["timeout"]) + 30, memory_mb=job["memory_mb"])
     lost_answers = _prepare_course(course, template, job)
     nb, autograded_path = _autograde(course, work, limits, job)
-    cells = _nbgrader_scores(course, assignment, student)
+    cells, (timestamp, seconds_late, late_penalty) = _what_nbgrader_recorded(course, assignment, student)
     verdicts = judge(nb, [c["grade_id"] for c in cells], template / "release" / assignment, work / "judge",
                      limits, job["judge_timeout"])
     apply_verdicts(cells, verdicts)
     record_overrides(course / "gradebook.db", assignment, student, cells)
-    timestamp, seconds_late, late_penalty = lateness(course / "gradebook.db", assignment, student)
     return {
         "status": "graded",
         "reason": _reason(cells, lost_answers, KERNEL_EVENTS, seconds_late, late_penalty),
@@ -209,14 +208,16 @@ def rebuild_from_release(released, submitted):
     return rebuilt, lost
 
 
-def _nbgrader_scores(course, assignment, student):
-    """Each test cell's score as nbgrader's own autograde gave it."""
+def _what_nbgrader_recorded(course, assignment, student):
+    """Each test cell's score as nbgrader's own autograde gave it, and the submission's lateness
+    (nbgrader's AssignLatePenalties ran in that autograde)."""
     with open_gradebook(course / "gradebook.db") as gb:
         notebook = gb.find_submission_notebook(assignment, assignment, student)
-        return [
+        cells = [
             {"grade_id": grade.name, "nbgrader_score": float(grade.score or 0.0), "max_score": float(grade.max_score)}
             for grade in sorted(notebook.grades, key=lambda g: g.name)
         ]
+        return cells, lateness(gb, assignment, student)
 
 
 def _reason(cells, lost_answers, kernel_events, seconds_late=0.0, late_penalty=0.0):
