@@ -50,13 +50,12 @@ beside it), the higher score counts. Every field goes through :func:`grader.repo
 
 import csv
 import math
-import os
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.report import clean_field
+from grader.report import clean_field, replacing
 from grader.submissions import valid_student_id
 
 NEEDED_COLUMNS = ("assignment", "student_id", "score", "max_score")
@@ -196,13 +195,8 @@ def export(grades_dir, format_name, out):
 
 def _write_rows(path, rows):
     """Write ``rows`` as CSV (RFC 4180, UTF-8), every field cleaned, atomically."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with open(partial, "w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows([clean_field(value) for value in row] for row in rows)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    with replacing(path) as partial, open(partial, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([clean_field(value) for value in row] for row in rows)
 
 
 def run_export(args):

@@ -21,12 +21,12 @@ nbgrader's points only where the judge agrees.
 import functools
 import hashlib
 import json
-import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
 from grader.course import COURSE_ID, source_notebook
+from grader.report import replacing
 
 RECORDS = "records"
 # Statuses that say a submission is absent; they never replace a grade given before.
@@ -121,12 +121,8 @@ def save_record(out, record):
     folder = Path(out) / RECORDS
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{record_key(record['student'], record['assignment'])}.json"
-    partial = path.with_name(path.name + ".partial")
-    try:
+    with replacing(path) as partial:
         partial.write_text(json.dumps(record, indent=1, sort_keys=True))
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def unchanged(record, submission_fingerprint):
@@ -149,9 +145,8 @@ def prepare_course_folder(out, template, assignments, due_dates):
     out, template = Path(out), Path(template)
     db = out / "gradebook.db"
     if not db.exists():
-        partial = db.with_name("gradebook.db.partial")
-        shutil.copyfile(template / "gradebook.db", partial)
-        os.replace(partial, db)
+        with replacing(db) as partial:
+            shutil.copyfile(template / "gradebook.db", partial)
     used = {}
     with open_gradebook(template / "gradebook.db") as source, open_gradebook(db) as target:
         for assignment in assignments:

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from grader.submissions import valid_student_id
@@ -73,14 +74,23 @@ def clean_field(value, limit=MAX_FIELD_CHARS):
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _atomic_copy(source, target):
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+@contextmanager
+def replacing(path):
+    """Yields a ``.partial`` path beside ``path`` to write; it replaces ``path`` only if the block
+    ends without an error, so a reader never sees a half-written file (and a failed write leaves none)."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
     try:
-        shutil.copyfile(source, partial)
-        os.replace(partial, target)
+        yield partial
+        os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _atomic_copy(source, target):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(target) as partial:
+        shutil.copyfile(source, partial)
 
 
 def keep_result_files(out, submission, result):
@@ -122,9 +132,5 @@ def _csv_text(columns, rows):
 
 
 def _write_csv(path, columns, rows):
-    partial = path.with_name(path.name + ".partial")
-    try:
+    with replacing(path) as partial:
         partial.write_text(_csv_text(columns, rows))
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)

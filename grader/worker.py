@@ -22,6 +22,7 @@ from grader.gradebook import apply_verdicts, lateness, open_gradebook, overruled
 from grader.hidden_tests import hide_reference_code
 from grader.judge import judge
 from grader.preprocessors import KERNEL_EVENTS, ExecuteUntilKernelFails, HideHiddenTests
+from grader.report import replacing
 from grader.sandbox import KERNEL_NAME, Limits, open_to_sandbox, write_kernelspec
 from grader.submissions import InvalidSubmission, load_submission
 
@@ -64,9 +65,8 @@ def grade_submission(job):
         traceback.print_exc()
         result = {"status": "grader_error", "reason": f"{type(error).__name__}: {error}"[:300], "cells": []}
     path = Path(job["result_path"])
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(result, indent=1))
-    os.replace(partial, path)
+    with replacing(path) as partial:
+        partial.write_text(json.dumps(result, indent=1))
     return result
 
 
