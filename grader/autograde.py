@@ -28,7 +28,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from grader import gradebook
+from grader import gradebook, profile
 from grader.course import assignment_ids, generate_assignments, max_scores, quiet_nbgrader
 from grader.report import clean_field, keep_result_files, write_reports
 from grader.sandbox import Limits, SandboxUnavailable, bwrap_command, capped_folder, remove_orphaned_folders
@@ -72,6 +72,7 @@ class Outcome:
     rows: list
     graded_now: int
     kept: int
+    profiles: list = None  # per submission graded now: ``{step: seconds}`` (profile.py)
 
 
 class Interrupted(Exception):
@@ -98,11 +99,11 @@ def autograde(submissions_dir, out, settings=Settings(), selection=Selection()):
         with _only_run_on(out):
             earlier = gradebook.load_records(out)
             to_grade, decided = _plan(found, earlier, selection.force)
-            records, interrupted = dict(decided), None
+            records, interrupted, profiles = dict(decided), None, []
             work_root = Path(tempfile.mkdtemp(prefix=".work-", dir=out))
             try:
                 _keep_decided(out, decided)
-                for record in _grade_all(to_grade, work_root, out, settings, selection.due, stop, earlier):
+                for record in _grade_all(to_grade, work_root, out, settings, selection.due, stop, earlier, profiles):
                     records[(record["student"], record["assignment"])] = record
             except Interrupted as error:
                 interrupted = error
@@ -114,7 +115,7 @@ def autograde(submissions_dir, out, settings=Settings(), selection=Selection()):
     if interrupted:
         graded = sum(1 for s in to_grade if (s.student, s.assignment) in records)
         raise Interrupted(interrupted.signal_name, graded, len(to_grade) - graded, reports_written=True)
-    return Outcome(rows, graded_now=len(to_grade), kept=len(rows) - len(records))
+    return Outcome(rows, graded_now=len(to_grade), kept=len(rows) - len(records), profiles=profiles)
 
 
 @contextmanager
@@ -279,9 +280,10 @@ def _interrupts():
             signal.signal(sig, handler)
 
 
-def _grade_all(submissions, work_root, out, settings, due, stop, earlier):
+def _grade_all(submissions, work_root, out, settings, due, stop, earlier, profiles):
     """Grade ``submissions`` ``settings.jobs`` at a time; yields each one's record as it is kept:
-    files copied, gradebook rows written, record saved, in that order (the record says it is done)."""
+    files copied, gradebook rows written, record saved, in that order (the record says it is done).
+    Appends each graded submission's profile (seconds per step) to ``profiles``."""
     if not submissions:
         return
     needed = sorted({s.assignment for s in submissions})
@@ -318,13 +320,23 @@ def _grade_all(submissions, work_root, out, settings, due, stop, earlier):
                     submission, result = pending.pop(future), future.result()
                     if result is not None:
                         with stop.deferred():
-                            yield _keep(out, db, submission, result, earlier)
+                            kept_at = time.perf_counter()
+                            record = _keep(out, db, submission, result, earlier)
+                            _add_profile(profiles, result, time.perf_counter() - kept_at)
+                            yield record
                     bar.update()
                 stop.raise_if_set()
     finally:
         halt.set()
         pool.shutdown(wait=True, cancel_futures=True)
         db.close()
+
+
+def _add_profile(profiles, result, keep_seconds):
+    profile = result.get("profile")
+    if result.get("status") == "graded" and isinstance(profile, dict):
+        profiles.append({**{str(k): float(v) for k, v in profile.items() if isinstance(v, (int, float))},
+                         "keep": result.get("copy_seconds", 0.0) + keep_seconds})
 
 
 def _keep(out, db, submission, result, earlier):
@@ -362,7 +374,12 @@ def _grade_one(context, submission, index, slot, template, work_root, out, setti
         with capped_folder(SOCKET_FOLDER_PREFIX, SOCKET_FOLDER_MB) as socket_dir:
             work_dir.mkdir()
             result = _run_worker(context, submission, slot, work_dir, socket_dir, template, settings, due, stop)
-        return None if result is None else keep_result_files(out, submission, result)
+        if result is None:
+            return None
+        copying = time.perf_counter()
+        kept = keep_result_files(out, submission, result)
+        kept["copy_seconds"] = time.perf_counter() - copying
+        return kept
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
 
@@ -390,6 +407,7 @@ def _run_worker(context, submission, slot, work_dir, socket_dir, template, setti
     }
     process = context.Process(target=grade_submission, args=(job,), daemon=True)
     started = time.monotonic()
+    job["started_at"] = time.time()
     process.start()
     # Waits in short steps, so that Ctrl-C stops every worker within a second.
     while process.is_alive() and not stop.is_set() and time.monotonic() - started < settings.timeout:
@@ -448,6 +466,8 @@ def autograde_command(args):
           "--force grades again)")
     for row in failed:
         print(f"  could not grade {row['student_id']}/{row['assignment']}: {row['reason']}", file=sys.stderr)
+    if getattr(args, "profile", False):
+        print(profile.table(outcome.profiles, "where the seconds of one submission went"))
     return 1 if failed else 0
 
 

@@ -84,6 +84,8 @@ def build_parser():
                            f"(default {defaults.judge_timeout:g})")
     autograde.add_argument("--memory", type=int, default=defaults.memory_mb,
                            help=f"MB of memory per submission (default {defaults.memory_mb})")
+    autograde.add_argument("--profile", action="store_true",
+                           help="print where each submission's seconds went, step by step (mean over this run)")
     autograde.set_defaults(run=_autograde)
 
     add_export_command(commands)

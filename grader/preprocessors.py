@@ -1,5 +1,7 @@
 """nbgrader preprocessors the grader adds to nbgrader's own pipeline."""
 
+import time
+
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 
@@ -19,6 +21,9 @@ EXPERIMENT_NOTE = ("[not run by the grader: an experiment, it carries no points 
 # ``{"cell": index, "event": "died" | "unresponsive" | "broken", "what": the sentence its cell shows}``.
 # One worker process grades one submission, so a module-level list is that submission's record.
 KERNEL_EVENTS = []
+# When execution began, when the first cell was reached (the kernel is up) and when it ended
+# (perf_counter seconds), for the worker's profile (profile.py).
+EXECUTION_MARKS = {}
 
 
 def _error(ename, evalue):
@@ -77,7 +82,15 @@ class ExecuteUntilKernelFails(Execute):
     output_chars = 0
     notebook_full = False
 
+    def preprocess(self, nb, resources=None, km=None):
+        EXECUTION_MARKS["execute"] = time.perf_counter()
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            EXECUTION_MARKS["executed"] = time.perf_counter()
+
     def preprocess_cell(self, cell, resources, index):
+        EXECUTION_MARKS.setdefault("first cell", time.perf_counter())
         self.current_cell = index
         if is_experiment(cell) and not self.run_experiments:
             # The tag comes from the release (rebuild_from_release), never from the submission.

@@ -11,6 +11,7 @@ import re
 import resource
 import shutil
 import signal
+import time
 import traceback
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from grader.feedback_html import feedback_config, harden_page
 from grader.gradebook import apply_verdicts, lateness, open_gradebook, overruled, record_overrides
 from grader.hidden_tests import hide_reference_code
 from grader.judge import judge
-from grader.preprocessors import KERNEL_EVENTS, ExecuteUntilKernelFails, HideHiddenTests
+from grader.preprocessors import EXECUTION_MARKS, KERNEL_EVENTS, ExecuteUntilKernelFails, HideHiddenTests
+from grader.profile import StepClock
 from grader.report import replacing
 from grader.sandbox import KERNEL_NAME, Limits, open_to_sandbox, write_kernelspec
 from grader.submissions import InvalidSubmission, load_submission
@@ -53,17 +55,21 @@ def _autograde_config(job):
 
 def grade_submission(job):
     """Grade ``job`` (a dict, see autograde.py) and write its result JSON atomically."""
+    entered = time.time()
     # Ctrl-C reaches the whole terminal's process group: the parent decides, and kills this process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     _bound_own_memory()
+    clock = StepClock()
+    clock.add("start", entered - job.get("started_at", entered))
     try:
-        result = _grade(job)
+        result = _grade(job, clock)
     except InvalidSubmission as problem:
         result = {"status": "invalid", "reason": str(problem), "cells": []}
     except Exception as error:  # a grader bug must cost this submission only, and say what happened
         traceback.print_exc()
         result = {"status": "grader_error", "reason": f"{type(error).__name__}: {error}"[:300], "cells": []}
+    result["profile"] = clock.seconds
     path = Path(job["result_path"])
     with replacing(path) as partial:
         partial.write_text(json.dumps(result, indent=1))
@@ -91,19 +97,24 @@ def _bound_own_memory():
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _grade(job):
+def _grade(job, clock):
     student, assignment = job["student"], job["assignment"]
     work, template = Path(job["work_dir"]), Path(job["template"])
     course = work / "course"
     # The wall-clock deadline is the real limit; the CPU cap only backs it up, with room for start-up.
     limits = Limits.for_slot(job["slot"], cpu_seconds=int(job["timeout"]) + 30, memory_mb=job["memory_mb"])
-    lost_answers = _prepare_course(course, template, job)
-    nb, autograded_path = _autograde(course, work, limits, job)
-    cells, (timestamp, seconds_late, late_penalty) = _what_nbgrader_recorded(course, assignment, student)
-    verdicts = judge(nb, [c["grade_id"] for c in cells], template / "release" / assignment, work / "judge",
-                     limits, job["judge_timeout"])
+    with clock.step("prepare"):
+        lost_answers = _prepare_course(course, template, job)
+    nb, autograded_path = _autograde(course, work, limits, job, clock)
+    with clock.step("nbgrader after cells"):
+        cells, (timestamp, seconds_late, late_penalty) = _what_nbgrader_recorded(course, assignment, student)
+    with clock.step("judge"):
+        verdicts = judge(nb, [c["grade_id"] for c in cells], template / "release" / assignment, work / "judge",
+                         limits, job["judge_timeout"])
     apply_verdicts(cells, verdicts)
     record_overrides(course / "gradebook.db", assignment, student, cells)
+    with clock.step("feedback"):
+        feedback = _feedback(course, cells, job)
     return {
         "status": "graded",
         "reason": _reason(cells, lost_answers, KERNEL_EVENTS, seconds_late, late_penalty),
@@ -112,7 +123,7 @@ def _grade(job):
         "seconds_late": seconds_late,
         "late_penalty": late_penalty,
         "autograded": str(autograded_path),
-        "feedback": _feedback(course, cells, job),
+        "feedback": feedback,
     }
 
 
@@ -143,8 +154,9 @@ def _prepare_course(course, template, job):
     return lost_answers
 
 
-def _autograde(course, work, limits, job):
+def _autograde(course, work, limits, job, clock):
     """nbgrader autograde with the kernel in the sandbox; returns the autograded notebook and its path."""
+    started = time.perf_counter()
     student, assignment, socket_dir = job["student"], job["assignment"], Path(job["socket_dir"])
     open_to_sandbox(socket_dir, limits)
     autograded_dir = course / "autograded" / student / assignment
@@ -153,10 +165,22 @@ def _autograde(course, work, limits, job):
     write_kernelspec(work / "jupyter", autograded_dir, socket_dir, limits)
     api = nbgrader_api(course, **_autograde_config(job))
     outcome = api.autograde(assignment, student, force=True, create=True)
+    _split_autograde_time(clock, started, time.perf_counter())
     if not outcome["success"]:
         raise RuntimeError(f"nbgrader autograde failed: {_last_line(outcome)}")
     path = autograded_dir / f"{assignment}.ipynb"
     return nbformat.read(path, as_version=4), path
+
+
+def _split_autograde_time(clock, started, ended):
+    """nbgrader autograde's seconds, split at the marks its executing preprocessor left."""
+    marks = EXECUTION_MARKS
+    execute, first_cell = marks.get("execute", ended), marks.get("first cell", marks.get("executed", ended))
+    executed = marks.get("executed", ended)
+    clock.add("nbgrader before kernel", execute - started)
+    clock.add("kernel start", first_cell - execute)
+    clock.add("cells", executed - first_cell)
+    clock.add("nbgrader after cells", ended - executed)
 
 
 def _feedback(course, cells, job):
