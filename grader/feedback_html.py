@@ -63,11 +63,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import bleach
-from jinja2 import pass_context
+from jinja2 import FileSystemBytecodeCache, pass_context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbformat.notebooknode import NotebookNode
-from traitlets import Bool, Set
+from traitlets import Bool, Set, Unicode
 
 from grader.report import clean_field
 
@@ -200,6 +200,17 @@ class SanitizeStudentContent(SanitizeHTML):
 
 class SafeFeedbackExporter(HTMLExporter):
     """nbconvert's HTMLExporter whose Markdown and HTML filters return only inert HTML."""
+
+    compiled_templates_dir = Unicode("", help="where compiled Jinja templates are kept between pages "
+                                     "(nbconvert compiles them anew for every page: half a second)").tag(config=True)
+
+    def _create_environment(self):
+        environment = super()._create_environment()
+        if self.compiled_templates_dir:
+            os.makedirs(self.compiled_templates_dir, exist_ok=True)
+            # Written to a temporary name and renamed: safe with several workers at once.
+            environment.bytecode_cache = FileSystemBytecodeCache(self.compiled_templates_dir)
+        return environment
 
     @pass_context
     def markdown2html(self, context, source):

@@ -58,6 +58,9 @@ def _emit(channel, record):
 def main(job_path):
     with open(job_path) as handle:
         job = json.load(handle)
+    import deferred_matplotlib  # copied next to this file: the judge never plots, so none of it is loaded
+
+    deferred_matplotlib.install()
     from optim_helpers import codec
 
     # Results go to the original stdout; what student code prints goes nowhere.

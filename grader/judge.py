@@ -26,6 +26,7 @@ from optim_helpers.compare import explain_difference
 from solutions.cases import CASES
 
 HARNESS = Path(__file__).resolve().parent / "harness.py"
+DEFERRED_MATPLOTLIB = Path(__file__).resolve().parent / "sandbox_site" / "deferred_matplotlib.py"
 MAX_OUTPUT_BYTES = 16 * 1024 * 1024  # all the harness may send back; past it, the harness is stopped
 TEST_PREFIX = "test_"
 
@@ -76,6 +77,7 @@ def judge(nb, grade_ids, assignment_dir, scratch_dir, limits, seconds_per_exerci
            "seconds_per_exercise": seconds_per_exercise}
     (scratch_dir / "job.json").write_text(json.dumps(job))
     shutil.copy(HARNESS, scratch_dir / "harness.py")
+    shutil.copy(DEFERRED_MATPLOTLIB, scratch_dir / DEFERRED_MATPLOTLIB.name)
     command = bwrap_command(assignment_dir, [], limits, readonly_dirs=[scratch_dir]) + [
         "python", str(scratch_dir / "harness.py"), str(scratch_dir / "job.json"),
     ]

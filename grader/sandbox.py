@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 KERNEL_NAME = "optim-sandbox"
+# Our own code that runs inside the sandbox before student code; bound read-only, nothing else of the repository.
+SANDBOX_SITE = Path(__file__).resolve().parent / "sandbox_site"
 # What a Python program needs from the system, bound read-only; nothing else of /etc or /home.
 SYSTEM_PATHS = ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin", "/etc/alternatives", "/etc/ld.so.cache",
                 "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/fonts")
@@ -62,7 +64,7 @@ def _python_roots():
     return sorted({root.resolve() for root in roots} | set(roots))
 
 
-def bwrap_command(work_dir, writable_dirs, limits, readonly_dirs=(), wrap=True):
+def bwrap_command(work_dir, writable_dirs, limits, readonly_dirs=(), wrap=True, python_path=()):
     """The argv prefix that runs a command sandboxed; append the command itself.
 
     Parameters
@@ -77,6 +79,8 @@ def bwrap_command(work_dir, writable_dirs, limits, readonly_dirs=(), wrap=True):
         Further folders bound read-only (the judge's harness and job).
     wrap : bool, default True
         End with :func:`drop_privileges_and_limit`; False when the command does that itself.
+    python_path : list of Path
+        Further ``PYTHONPATH`` entries, after ``work_dir`` (bind them with ``readonly_dirs``).
     """
     bwrap = shutil.which("bwrap")
     if bwrap is None:
@@ -112,7 +116,7 @@ def bwrap_command(work_dir, writable_dirs, limits, readonly_dirs=(), wrap=True):
         "--setenv", "OPENBLAS_NUM_THREADS", "1",
         "--setenv", "OMP_NUM_THREADS", "1",
         "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
-        "--setenv", "PYTHONPATH", str(work_dir),
+        "--setenv", "PYTHONPATH", os.pathsep.join(map(str, [work_dir, *python_path])),
         "--setenv", "NBGRADER_EXECUTION", "autograde",
         "--",
     ]
@@ -201,23 +205,29 @@ def _alive(pid):
     return True
 
 
-def write_kernelspec(jupyter_path, work_dir, socket_dir, limits):
+def write_kernelspec(jupyter_path, work_dir, socket_dir, limits, defer_matplotlib=False):
     """A kernelspec named ``optim-sandbox`` under ``jupyter_path/kernels`` that starts ipykernel sandboxed.
 
     ``interrupt_mode: message``: nbclient interrupts a timed-out cell through the
     control channel, since a signal to bwrap would not reach the kernel.
+    ``defer_matplotlib``: matplotlib is imported on first use, not by the set-up cell
+    (sandbox_site/deferred_matplotlib.py); for grading without the experiment cells.
     """
     spec_dir = Path(jupyter_path) / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     # jupyter_client writes the connection file readable by its owner only; the sandbox
     # copies it for the unprivileged kernel before dropping privileges.
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "/tmp/connection.json"]
+    site = [SANDBOX_SITE] if defer_matplotlib else []
+    if defer_matplotlib:
+        kernel.append("--IPKernelApp.extensions=deferred_matplotlib")
     script = (
         'cp "$1" /tmp/connection.json && chmod 644 /tmp/connection.json && exec '
         + " ".join(shlex.quote(arg) for arg in drop_privileges_and_limit(limits) + kernel)
         + " >/dev/null 2>&1"  # the kernel's own chatter; the notebook's output travels over ZeroMQ
     )
-    argv = bwrap_command(work_dir, [socket_dir], limits, wrap=False) + ["/bin/sh", "-c", script, "sh", "{connection_file}"]
+    argv = bwrap_command(work_dir, [socket_dir], limits, wrap=False, readonly_dirs=site, python_path=site) + [
+        "/bin/sh", "-c", script, "sh", "{connection_file}"]
     spec = {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python",
             "interrupt_mode": "message"}
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))

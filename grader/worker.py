@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.course import nbgrader_api
+from grader.course import COURSE_ID, nbgrader_api
 from grader.feedback_html import feedback_config, harden_page
 from grader.gradebook import apply_verdicts, lateness, open_gradebook, overruled, record_overrides
 from grader.hidden_tests import hide_reference_code
@@ -45,6 +45,7 @@ def _autograde_config(job):
         "Execute.kernel_name": KERNEL_NAME,
         "Execute.timeout": int(job["cell_timeout"]),
         "Execute.interrupt_on_timeout": True,
+        "Execute.shutdown_kernel": "immediate",  # its sandbox is thrown away: no need to wait for a clean exit
         "KernelManager.transport": "ipc",
         "KernelManager.connection_file": str(Path(job["socket_dir"]) / "connection.json"),
         "LateSubmissionPlugin.penalty_method": job.get("late_penalty", "none"),
@@ -74,6 +75,34 @@ def grade_submission(job):
     with replacing(path) as partial:
         partial.write_text(json.dumps(result, indent=1))
     return result
+
+
+def warm_up():
+    """What every grading process would pay on first use, paid once in the forkserver that forks
+    them all (grader/warm_worker.py): nbformat's schema validator, the gradebook's ORM set-up, and
+    the feedback page's template, Markdown and highlighting machinery (about 1.5 s per submission)."""
+    import nbformat.v4 as v4
+    from nbgrader.api import Gradebook
+    from nbgrader.converters.generate_feedback import GenerateFeedback
+    from traitlets.config import Config
+
+    from grader.course import fast_new_gradebooks, quiet_nbgrader
+    from grader.feedback_html import SafeFeedbackExporter
+
+    quiet_nbgrader()
+    fast_new_gradebooks()
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell("*warm* `up`"),
+                                v4.new_code_cell("x = 1", outputs=[v4.new_output("stream", text="1\n")])])
+    nbformat.validate(nb)
+    with Gradebook("sqlite://", COURSE_ID) as gb:
+        gb.update_or_create_assignment("warm-up")
+    config = Config()
+    for key, value in feedback_config().items():
+        section, trait = key.split(".")
+        config[section][trait] = value
+    exporter = SafeFeedbackExporter(config=GenerateFeedback(config=config).config)
+    exporter.from_notebook_node(nb, resources={"nbgrader": {"notebook": "warm-up", "score": 0, "max_score": 0,
+                                                            "late_penalty": 0}})
 
 
 def _die_with_parent():
@@ -162,7 +191,8 @@ def _autograde(course, work, limits, job, clock):
     autograded_dir = course / "autograded" / student / assignment
     os.environ["JUPYTER_PATH"] = str(work / "jupyter")
     os.environ["JUPYTER_RUNTIME_DIR"] = str(socket_dir)
-    write_kernelspec(work / "jupyter", autograded_dir, socket_dir, limits)
+    write_kernelspec(work / "jupyter", autograded_dir, socket_dir, limits,
+                     defer_matplotlib=not job.get("run_experiments"))
     api = nbgrader_api(course, **_autograde_config(job))
     outcome = api.autograde(assignment, student, force=True, create=True)
     _split_autograde_time(clock, started, time.perf_counter())
@@ -188,7 +218,9 @@ def _feedback(course, cells, job):
     the judge's word next to each cell it overruled (feedback_html.py); None if nbgrader could not
     write it. A page is never handed on without its policy."""
     student, assignment = job["student"], job["assignment"]
-    api = nbgrader_api(course, **feedback_config(_autograde_config(job)))
+    config = {**feedback_config(_autograde_config(job)),
+              "SafeFeedbackExporter.compiled_templates_dir": str(Path(job["template"]) / "compiled-templates")}
+    api = nbgrader_api(course, **config)
     outcome = api.generate_feedback(assignment, student, force=True)
     page = course / "feedback" / student / assignment / f"{assignment}.html"
     if not (outcome["success"] and page.exists()):
