@@ -12,6 +12,7 @@ writes the reports for it; the same command then resumes.
 import fcntl
 import json
 import multiprocessing
+from multiprocessing import forkserver
 import queue
 import shutil
 import signal
@@ -50,6 +51,7 @@ class Settings:
     memory_mb: int = 2048
     late_penalty: str = "none"  # nbgrader's LateSubmissionPlugin.penalty_method: none or zero
     run_experiments: bool = False  # also run the cells tagged experiment (no points; slower)
+    scheduler: str = None  # a Dask scheduler's address (tcp://HOST:8786): grade there, not here
     progress: bool = True
 
 
@@ -92,7 +94,7 @@ def autograde(submissions_dir, out, settings=Settings(), selection=Selection()):
     if not submissions_dir.exists():
         raise FileNotFoundError(f"{submissions_dir} does not exist")
     with _interrupts() as stop:
-        _check_sandbox()
+        check_sandbox()
         quiet_nbgrader()
         found = _select(collect(submissions_dir, set(assignment_ids())), selection)  # wrong input stops here
         out.mkdir(parents=True, exist_ok=True)
@@ -223,7 +225,7 @@ def _due_dates(due, assignments):
     return {a: parse_utc(due.get(a) or due.get("*")) for a in assignments if due.get(a) or due.get("*")}
 
 
-def _check_sandbox():
+def check_sandbox():
     """Fail early, once, if the sandbox cannot start here (rather than 0 for every student)."""
     with tempfile.TemporaryDirectory() as folder:
         command = bwrap_command(Path(folder), [], Limits()) + ["true"]
@@ -281,17 +283,51 @@ def _interrupts():
 
 
 def _grade_all(submissions, work_root, out, settings, due, stop, earlier, profiles):
-    """Grade ``submissions`` ``settings.jobs`` at a time; yields each one's record as it is kept:
-    files copied, gradebook rows written, record saved, in that order (the record says it is done).
-    Appends each graded submission's profile (seconds per step) to ``profiles``."""
+    """Grade ``submissions`` (``settings.jobs`` at a time here, or on the Dask cluster at
+    ``settings.scheduler``); yields each one's record as it is kept: files copied, gradebook rows
+    written, record saved, in that order (the record says it is done). Appends each graded
+    submission's profile (seconds per step) to ``profiles``."""
     if not submissions:
         return
+    if not settings.scheduler:
+        start_forkserver()  # it imports and warms up on the other core while the release is built
     needed = sorted({s.assignment for s in submissions})
     template = work_root / "template"
     generate_assignments(template, needed)
     due_dates = gradebook.prepare_course_folder(out, template, needed, _due_dates(due, needed))
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["grader.worker"])
+    if settings.scheduler:
+        from grader.cluster import grade_on_cluster
+
+        results = grade_on_cluster(settings.scheduler, submissions, work_root, settings, due_dates, stop.event)
+    else:
+        results = _grade_here(submissions, template, work_root, settings, due_dates)
+    db = gradebook.open_gradebook(out / "gradebook.db")
+    try:
+        with tqdm(total=len(submissions), desc="grading", unit="submission", disable=not settings.progress) as bar:
+            for finished in results:
+                if finished is not None:
+                    index, submission, result = finished
+                    with stop.deferred():
+                        kept_at = time.perf_counter()
+                        record = _keep(out, db, submission, keep_result_files(out, submission, result), earlier)
+                        shutil.rmtree(work_root / f"{index:05d}", ignore_errors=True)
+                        _add_profile(profiles, result, time.perf_counter() - kept_at)
+                        yield record
+                    bar.update()
+                stop.raise_if_set()
+    finally:
+        results.close()  # stops what still runs: local grading processes are killed, Dask tasks cancelled
+        db.close()
+
+
+def start_forkserver():
+    multiprocessing.set_forkserver_preload(["grader.warm_worker"])
+    forkserver.ensure_running()
+
+
+def _grade_here(submissions, template, work_root, settings, due_dates):
+    """Grade on this machine, ``settings.jobs`` at a time: yields ``(index, submission, result)`` as each
+    finishes (its files in ``work_root/<index>``), and None every half second while none does."""
     # Each submission graded at the same time has a slot, and each slot its own sandbox uid.
     slots = queue.SimpleQueue()
     for slot in range(max(1, settings.jobs)):
@@ -304,39 +340,33 @@ def _grade_all(submissions, work_root, out, settings, due, stop, earlier, profil
         slot = slots.get()
         try:
             date = due_dates.get(submission.assignment)
-            return _grade_one(context, submission, index, slot, template, work_root, out, settings,
-                              date.isoformat() if date else None, halt)
+            return grade_in_process(submission, slot, template, work_root / f"{index:05d}", settings,
+                                    date.isoformat() if date else None, halt)
         finally:
             slots.put(slot)
 
     pool = ThreadPoolExecutor(max_workers=max(1, settings.jobs))
-    db = gradebook.open_gradebook(out / "gradebook.db")
     try:
-        with tqdm(total=len(submissions), desc="grading", unit="submission", disable=not settings.progress) as bar:
-            pending = {pool.submit(grade, index, s): s for index, s in enumerate(submissions)}
-            while pending:
-                done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                for future in done:
-                    submission, result = pending.pop(future), future.result()
-                    if result is not None:
-                        with stop.deferred():
-                            kept_at = time.perf_counter()
-                            record = _keep(out, db, submission, result, earlier)
-                            _add_profile(profiles, result, time.perf_counter() - kept_at)
-                            yield record
-                    bar.update()
-                stop.raise_if_set()
+        pending = {pool.submit(grade, index, s): (index, s) for index, s in enumerate(submissions)}
+        while pending:
+            done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                index, submission = pending.pop(future)
+                result = future.result()
+                if result is not None:
+                    yield index, submission, result
+            if not done:
+                yield None
     finally:
         halt.set()
         pool.shutdown(wait=True, cancel_futures=True)
-        db.close()
 
 
 def _add_profile(profiles, result, keep_seconds):
     profile = result.get("profile")
     if result.get("status") == "graded" and isinstance(profile, dict):
         profiles.append({**{str(k): float(v) for k, v in profile.items() if isinstance(v, (int, float))},
-                         "keep": result.get("copy_seconds", 0.0) + keep_seconds})
+                         "keep": keep_seconds})
 
 
 def _keep(out, db, submission, result, earlier):
@@ -364,24 +394,15 @@ def _keep(out, db, submission, result, earlier):
     return record
 
 
-def _grade_one(context, submission, index, slot, template, work_root, out, settings, due, stop):
-    """Grade one submission and move its files into ``out`` at once; its working folders are then removed.
-    Returns None if ``stop`` was set before it finished (its process is killed; nothing is kept)."""
-    work_dir = work_root / f"{index:05d}"
+def grade_in_process(submission, slot, template, work_dir, settings, due, stop):
+    """Grade one submission in a process of its own (worker.py), with the deadline; its files are
+    left in ``work_dir``. Returns None if ``stop`` was set before it finished (its process is killed)."""
     # The sandbox writes only to the kernel's socket folder: a small tmpfs of its own (and Unix
     # socket paths are limited to 107 bytes, so it lives in /tmp, whatever --out is).
-    try:
-        with capped_folder(SOCKET_FOLDER_PREFIX, SOCKET_FOLDER_MB) as socket_dir:
-            work_dir.mkdir()
-            result = _run_worker(context, submission, slot, work_dir, socket_dir, template, settings, due, stop)
-        if result is None:
-            return None
-        copying = time.perf_counter()
-        kept = keep_result_files(out, submission, result)
-        kept["copy_seconds"] = time.perf_counter() - copying
-        return kept
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
+    with capped_folder(SOCKET_FOLDER_PREFIX, SOCKET_FOLDER_MB) as socket_dir:
+        work_dir.mkdir(parents=True)
+        context = multiprocessing.get_context("forkserver")
+        return _run_worker(context, submission, slot, work_dir, socket_dir, template, settings, due, stop)
 
 
 def _run_worker(context, submission, slot, work_dir, socket_dir, template, settings, due, stop):
@@ -441,7 +462,7 @@ def autograde_command(args):
     2 on wrong input or setup errors, 130 (Ctrl-C) or 143 (SIGTERM) when interrupted."""
     settings = Settings(jobs=args.jobs, timeout=args.timeout, cell_timeout=args.cell_timeout,
                         judge_timeout=args.judge_timeout, memory_mb=args.memory, late_penalty=args.late_penalty,
-                        run_experiments=args.run_experiments)
+                        run_experiments=args.run_experiments, scheduler=args.scheduler)
     try:
         selection = Selection(students=tuple(args.student or ()), assignments=tuple(args.assignment or ()),
                               force=args.force, due=parse_due(args.due or ()))

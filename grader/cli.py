@@ -37,6 +37,12 @@ def _autograde(args):
     return autograde_command(args)
 
 
+def _worker(args):
+    from grader.cluster import worker_main
+
+    return worker_main(args)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -84,9 +90,23 @@ def build_parser():
                            f"(default {defaults.judge_timeout:g})")
     autograde.add_argument("--memory", type=int, default=defaults.memory_mb,
                            help=f"MB of memory per submission (default {defaults.memory_mb})")
+    autograde.add_argument("--scheduler", metavar="tcp://HOST:8786", default=defaults.scheduler,
+                           help="grade on the Dask cluster whose scheduler is here (workers started with "
+                           "`python -m grader worker`; grader/SCALING.md), one task per submission; reports are "
+                           "written here as usual. Default: grade on this machine, --jobs at a time")
     autograde.add_argument("--profile", action="store_true",
                            help="print where each submission's seconds went, step by step (mean over this run)")
     autograde.set_defaults(run=_autograde)
+
+    worker = commands.add_parser(
+        "worker", help="start a Dask worker that grades for `autograde --scheduler` (grader/SCALING.md)",
+        description="Runs `dask worker SCHEDULER --nthreads 1 --preload grader.cluster` with what grading needs: "
+        "one submission at a time per worker process, and a check at start that this machine can grade "
+        "(bubblewrap, the course at the grader's version).")
+    worker.add_argument("scheduler", metavar="tcp://HOST:8786")
+    worker.add_argument("--nworkers", type=int, default=1, help="worker processes on this machine (default 1; "
+                        "at most one per core)")
+    worker.set_defaults(run=_worker)
 
     add_export_command(commands)
     return parser
