@@ -9,8 +9,8 @@ local run. Workers need no shared file system.
 Dask does the distributing: a worker that dies has its tasks moved to another, and a task
 that was running on ``distributed.scheduler.allowed-failures`` + 1 workers that died is
 given up (``KilledWorker``): that submission gets 0 and a reason, never an endless retry.
-The parent keeps at most a few tasks per worker thread in flight, so neither it nor the
-scheduler holds a whole MOOC's notebooks at once.
+The parent keeps one task per worker thread in flight, so neither it nor the scheduler holds a
+whole MOOC's notebooks at once, and a dying worker takes only the task it was running with it.
 
 A worker is started with ``python -m grader worker tcp://HOST:8786`` (or ``dask worker
 tcp://HOST:8786 --nthreads 1 --preload grader.cluster`` with DASK_DISTRIBUTED__WORKER__DAEMON=False);
@@ -37,11 +37,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from grader.course import REPO, assignment_ids, generate_assignments
+from grader.gradebook import record_key
 
 MAX_RETURNED_FILE_BYTES = 64 * 1024 * 1024  # the worker bounds what it writes; this is the backstop
-TASKS_PER_THREAD = 2  # in flight per worker thread: one running, one ready to start
+# In flight per worker thread. Dask counts a worker's death against every task assigned to it, so a
+# task waiting behind a crashing submission on the same worker would be counted as if it crashed too.
+TASKS_PER_THREAD = 1
 SLOT_LOCKS = Path(tempfile.gettempdir()) / "grader-slots"
 MAX_SLOTS = 256
+EXIT_CANNOT_GRADE = 3
 
 
 class NotReadyToGrade(RuntimeError):
@@ -92,8 +96,8 @@ def dask_setup(worker):
     try:
         digest = ready_to_grade()
     except NotReadyToGrade as problem:
-        print(f"grader: this Dask worker cannot grade: {problem}", file=sys.stderr)
-        raise
+        print(f"grader: this Dask worker cannot grade: {problem}", file=sys.stderr, flush=True)
+        os._exit(EXIT_CANNOT_GRADE)  # Dask logs a preload's exception and starts the worker anyway
     print(f"grader: worker ready to grade (course {digest})", file=sys.stderr)
 
 
@@ -179,7 +183,7 @@ def _files_of(result):
 
 # --------------------------------------------------------------------------- parent side
 
-def connect(address, timeout=30):
+def connect(address, timeout=15):
     """A Dask client on ``address`` with at least one worker, every worker on this course's version."""
     from distributed import Client
 
@@ -214,9 +218,12 @@ def grade_on_cluster(address, submissions, template_work, settings, due_dates, s
     client = connect(address)
     waiting = list(enumerate(submissions))[::-1]
     running = {}
+    threads, asked = 1, 0.0
     try:
         while waiting or running:
-            room = max(1, sum(client.nthreads().values())) * TASKS_PER_THREAD - len(running)
+            if time.monotonic() - asked > 1.0:  # workers come and go; ask the scheduler once a second
+                threads, asked = max(1, sum(client.nthreads().values())), time.monotonic()
+            room = threads * TASKS_PER_THREAD - len(running)
             while waiting and room > 0 and not stop.is_set():
                 index, submission = waiting.pop()
                 with open(submission.notebook, "rb") as handle:
@@ -225,7 +232,7 @@ def grade_on_cluster(address, submissions, template_work, settings, due_dates, s
                 task = {"student": submission.student, "assignment": submission.assignment, "notebook": notebook,
                         "timestamp": submission.timestamp, "due": date.isoformat() if date else None,
                         "settings": settings, "course": course_digest()}
-                future = client.submit(grade_task, task, pure=False, key=f"grade-{index}-{os.urandom(4).hex()}")
+                future = client.submit(grade_task, task, pure=False, key=task_key(submission))
                 running[future] = (index, submission)
                 room -= 1
             done = [future for future in running if future.done()]
@@ -234,12 +241,18 @@ def grade_on_cluster(address, submissions, template_work, settings, due_dates, s
                 yield index, submission, _unpack(future, KilledWorker, template_work / f"{index:05d}", submission.assignment)
                 future.release()
             if not done:
-                time.sleep(0.2)
+                time.sleep(0.05)  # a task takes seconds; this keeps a free worker waiting for little
                 yield None
     finally:
         for future in running:
             future.cancel()
         client.close()
+
+
+def task_key(submission):
+    """The Dask key of a submission's task: which record it fills (never the student's id itself, which
+    may hold anything), and a random part, so that a rerun never meets an earlier run's task."""
+    return f"grade-{record_key(submission.student, submission.assignment)}-{os.urandom(4).hex()}"
 
 
 def _unpack(future, killed_worker, folder, assignment):
@@ -323,8 +336,9 @@ def loopback_cluster(workers=2, scheduler_config=None, timeout=90):
                 stderr=open(folder / f"worker-{number}.log", "w"), start_new_session=True))
         from distributed import Client
 
-        with Client(address, timeout=timeout, set_as_default=False) as client:
-            client.wait_for_workers(workers, timeout=timeout)
+        if workers:
+            with Client(address, timeout=timeout, set_as_default=False) as client:
+                client.wait_for_workers(workers, timeout=timeout)
         yield LoopbackCluster(address=address, processes=processes, logs=folder)
     finally:
         for process in processes[::-1]:
