@@ -9,8 +9,8 @@
    and ``--jobs 2``, and on a Dask cluster of 2 single-threaded workers on loopback. Every column
    pays the release of the assignment; ours also pays its reports and feedback pages. Then the
    profile of one ``--jobs 1`` submission step by step, and a model of 2,400 and 100,000
-   notebooks on 1, 10 and 100 workers built from these numbers and from no-op tasks timed on
-   the same cluster (grader/SCALING.md).
+   notebooks on 1, 10 and 100 workers built from these numbers, from no-op tasks timed on the
+   same cluster and from the parent's keep step timed alone (grader/SCALING.md).
 4. The explorations' sliders: time from a key press to the redrawn figure in JupyterLab in chromium,
    as tests/test_e2e_widgets.py measures it (it writes tests/artifacts/widget_redraw_times.json).
 
@@ -31,6 +31,7 @@ import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 from nbclient import NotebookClient
@@ -45,7 +46,7 @@ from grader.course import (
     generate_assignments,
     source_notebook,
 )
-from grader.report import write_reports
+from grader.report import keep_result_files, write_reports
 
 BENCH_ASSIGNMENT = "02_exponentially_weighted_averages"
 WIDGET_REDRAW_TIMES = REPO / "tests" / "artifacts" / "widget_redraw_times.json"
@@ -55,6 +56,7 @@ COLUMNS = ("nbgrader", "jobs 1", "jobs 2", "dask")
 TARGET_JOBS1_SECONDS, TARGET_SPEEDUP_JOBS2 = 1.5, 1.8
 MODEL_SIZES, MODEL_WORKERS = (2_400, 100_000), (1, 10, 100)
 NOOP_TASKS = 1000
+IDLE_KEEP_RECORDS = 200
 
 
 def time_notebook(path):
@@ -112,7 +114,7 @@ def bench_autograde(count, assignments):
         print(profile.table(profiles["jobs 1"], "where the seconds of one --jobs 1 submission went (all assignments)"))
         outs = [root / a / _folder("dask") for a in assignments]
         _print_model(per_submission, profiles["dask"], _report_seconds_per_row(outs, root / "reports"),
-                     _noop_task_seconds(cluster.address))
+                     _noop_task_seconds(cluster.address), _idle_keep_seconds(outs[0], root / "idle-keep"))
         _print_bytes(assignments, outs)
 
 
@@ -237,6 +239,23 @@ def _report_seconds_per_row(outs, folder):
     return (time.perf_counter() - started) / max(1, len(records))
 
 
+def _idle_keep_seconds(out, folder, count=IDLE_KEEP_RECORDS):
+    """The parent's keep step with nothing else running (as on a machine of its own): files,
+    gradebook rows and record for ``count`` more students, in a copy of ``out``."""
+    shutil.copytree(out, folder)
+    record = next(iter(gradebook.load_records(folder).values()))
+    result = {"status": "graded", **{key: str(next((folder / key).rglob(f"*{suffix}")))
+                                      for key, suffix in (("autograded", ".ipynb"), ("feedback", ".html"))}}
+    started = time.perf_counter()
+    with gradebook.open_gradebook(folder / "gradebook.db") as db:
+        for index in range(count):
+            student = f"idle{index:05d}"
+            keep_result_files(folder, SimpleNamespace(student=student, assignment=record["assignment"]), result)
+            gradebook.sync(db, {**record, "student": student})
+            gradebook.save_record(folder, {**record, "student": student})
+    return (time.perf_counter() - started) / count
+
+
 def _print_bytes(assignments, outs):
     """What one task carries: the submitted notebook in, the autograded notebook and feedback page out."""
     sent = sum(source_notebook(a).stat().st_size for a in assignments) / len(assignments)
@@ -247,7 +266,7 @@ def _print_bytes(assignments, outs):
           "(autograded notebook and feedback page)")
 
 
-def _print_model(per_submission, dask_profiles, report_per_row, noop):
+def _print_model(per_submission, dask_profiles, report_per_row, noop, idle_keep):
     """T = N*c/W + N*p: c seconds of one single-threaded worker per submission, shared by W workers;
     p the serial seconds per submission that no worker takes off the parent and the scheduler."""
     rows = per_submission.values()
@@ -258,24 +277,29 @@ def _print_model(per_submission, dask_profiles, report_per_row, noop):
     steps = _mean(sum(v for k, v in p.items() if k != "keep") for p in dask_profiles)
     keep = _mean(p.get("keep", 0.0) for p in dask_profiles)
     round_trip, scheduler = noop
-    p = keep + report_per_row + scheduler
+    p, p_idle = keep + report_per_row + scheduler, idle_keep + report_per_row + scheduler
     print(f"\nscaling model (grader/SCALING.md), measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
           f"{platform.node()}: {os.cpu_count()} cores, {_cpu_model()}, Python {platform.python_version()}")
     print(f"  per submission on one single-threaded worker: c = {c:.2f} s (Dask run: wall x {DASK_WORKERS} "
           f"workers / submissions); --jobs 1 here {jobs1:.2f} s; the worker's own steps {steps:.2f} s")
     print(f"  Dask overhead per task: {max(0.0, c - jobs1):.3f} s (c less --jobs 1); a no-op task's round trip "
           f"{round_trip * 1e3:.1f} ms alone, {scheduler * 1e3:.2f} ms each when {NOOP_TASKS} are submitted at once")
-    print(f"  parent's serial seconds per submission: p = keep {keep:.3f} (Dask run) + reports {report_per_row:.4f}"
-          f" + scheduler {scheduler:.4f} = {p:.3f} s")
+    print(f"  parent's serial seconds per submission: p = keep {keep:.3f} (Dask run, sharing the cores with the "
+          f"workers) + reports {report_per_row:.4f} + scheduler {scheduler:.4f} = {p:.3f} s; with the keep step "
+          f"timed on an idle machine ({idle_keep:.4f} s, {IDLE_KEEP_RECORDS} submissions) p = {p_idle:.3f} s")
     print(f"  model: T = N*c/W + N*p; the parent's term dominates beyond W = c/p = {c / p:.0f} workers "
-          f"({steps / p:.0f} with c = the worker's steps)")
+          f"({c / p_idle:.0f} with the idle machine's p)")
     print(f"  {'notebooks':>10} {'workers':>8} {'hours':>8} {'N*c/W h':>8} {'N*p h':>7}  {'dominated by':<20}"
-          f"  hours with c = steps")
+          f"  {'hours, idle p':>13}  dominated by")
     for n in MODEL_SIZES:
         for w in MODEL_WORKERS:
-            work, serial = n * c / w / 3600, n * p / 3600
-            print(f"  {n:>10,} {w:>8} {work + serial:8.2f} {work:8.2f} {serial:7.2f}  "
-                  f"{'the workers' if work >= serial else 'the parent (serial)':<20}  {n * (steps / w + p) / 3600:8.2f}")
+            work, serial, idle = n * c / w / 3600, n * p / 3600, n * p_idle / 3600
+            print(f"  {n:>10,} {w:>8} {work + serial:8.2f} {work:8.2f} {serial:7.2f}  {_dominant(work, serial):<20}"
+                  f"  {work + idle:13.2f}  {_dominant(work, idle)}")
+
+
+def _dominant(work, serial):
+    return "the workers" if work >= serial else "the parent (serial)"
 
 
 def _mean(values):
