@@ -112,8 +112,8 @@ def autograde(submissions_dir, out, settings=Settings(), selection=Selection()):
             finally:
                 with stop.deferred():
                     shutil.rmtree(work_root, ignore_errors=True)
-            with stop.deferred():
-                rows = write_reports(out, {**earlier, **records}.values())
+                    # Also when grading failed (a Dask scheduler lost, a full disk): what finished is reported.
+                    rows = write_reports(out, {**earlier, **records}.values())
     if interrupted:
         graded = sum(1 for s in to_grade if (s.student, s.assignment) in records)
         raise Interrupted(interrupted.signal_name, graded, len(to_grade) - graded, reports_written=True)

@@ -207,38 +207,33 @@ def connect(address, timeout=15):
     return client
 
 
-def grade_on_cluster(address, submissions, template_work, settings, due_dates, stop):
-    """Yield ``(submission, result)`` as each of ``submissions`` is graded on the cluster at ``address``
-    (``None`` every half second, so the caller can check for Ctrl-C); ``result["autograded"]`` and
-    ``["feedback"]`` are files under ``template_work``, as a local run leaves them."""
+def grade_on_cluster(address, submissions, work_root, settings, due_dates, stop):
+    """Yield ``(index, submission, result)`` as each of ``submissions`` is graded on the cluster at
+    ``address``, and None while none finishes (so the caller can check for Ctrl-C); the result's
+    ``autograded`` and ``feedback`` files are under ``work_root/<index>``, as a local run leaves them."""
     from distributed.scheduler import KilledWorker
 
-    from grader.submissions import MAX_NOTEBOOK_BYTES
-
     client = connect(address)
-    waiting = list(enumerate(submissions))[::-1]
-    running = {}
+    waiting, running = list(enumerate(submissions))[::-1], {}
     threads, asked = 1, 0.0
     try:
         while waiting or running:
-            if time.monotonic() - asked > 1.0:  # workers come and go; ask the scheduler once a second
-                threads, asked = max(1, sum(client.nthreads().values())), time.monotonic()
-            room = threads * TASKS_PER_THREAD - len(running)
-            while waiting and room > 0 and not stop.is_set():
-                index, submission = waiting.pop()
-                with open(submission.notebook, "rb") as handle:
-                    notebook = handle.read(MAX_NOTEBOOK_BYTES + 1)  # one byte over: the worker says "too large"
-                date = due_dates.get(submission.assignment)
-                task = {"student": submission.student, "assignment": submission.assignment, "notebook": notebook,
-                        "timestamp": submission.timestamp, "due": date.isoformat() if date else None,
-                        "settings": settings, "course": course_digest()}
-                future = client.submit(grade_task, task, pure=False, key=task_key(submission))
-                running[future] = (index, submission)
-                room -= 1
+            with _scheduler_calls(address):
+                if time.monotonic() - asked > 1.0:  # workers come and go; ask the scheduler once a second
+                    threads, asked = max(1, sum(client.nthreads().values())), time.monotonic()
+                while waiting and len(running) < threads * TASKS_PER_THREAD and not stop.is_set():
+                    index, submission = waiting.pop()
+                    task = _task(submission, settings, due_dates)
+                    if isinstance(task, str):  # the file could not be read here
+                        yield index, submission, {"status": "invalid", "reason": task, "cells": []}
+                        continue
+                    running[client.submit(grade_task, task, pure=False, key=task_key(submission))] = index, submission
             done = [future for future in running if future.done()]
             for future in done:
                 index, submission = running.pop(future)
-                yield index, submission, _unpack(future, KilledWorker, template_work / f"{index:05d}", submission.assignment)
+                with _scheduler_calls(address):
+                    answer = _answer(future, KilledWorker)
+                yield index, submission, _unpack(answer, work_root / f"{index:05d}", submission.assignment)
                 future.release()
             if not done:
                 time.sleep(0.05)  # a task takes seconds; this keeps a free worker waiting for little
@@ -249,28 +244,61 @@ def grade_on_cluster(address, submissions, template_work, settings, due_dates, s
         client.close()
 
 
+@contextmanager
+def _scheduler_calls(address):
+    try:
+        yield
+    except (OSError, TimeoutError) as error:  # distributed's CommClosedError is an OSError
+        from grader.submissions import WrongInput
+
+        raise WrongInput(f"lost the Dask scheduler at {address} ({type(error).__name__}: {str(error)[:200]}); "
+                         "every submission graded so far is kept: run the same command again to grade the rest") from None
+
+
+def _task(submission, settings, due_dates):
+    """The task of one submission, or why its file cannot be read."""
+    from grader.submissions import MAX_NOTEBOOK_BYTES
+
+    try:
+        with open(submission.notebook, "rb") as handle:
+            notebook = handle.read(MAX_NOTEBOOK_BYTES + 1)  # one byte over: the worker says "too large"
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    date = due_dates.get(submission.assignment)
+    return {"student": submission.student, "assignment": submission.assignment, "notebook": notebook,
+            "timestamp": submission.timestamp, "due": date.isoformat() if date else None,
+            "settings": settings, "course": course_digest()}
+
+
+def _answer(future, killed_worker):
+    """What the task returned, or a grader_error result saying why it returned nothing."""
+    try:
+        return future.result()
+    except killed_worker:
+        return {"result": {"status": "grader_error", "cells": [],
+                           "reason": "the Dask workers grading it died each time (it may crash a grading machine); "
+                           "it was not retried further: look at it by hand"}}
+    except (OSError, TimeoutError):
+        raise  # the scheduler is gone: _scheduler_calls says so
+    except Exception as error:  # noqa: BLE001 - a task that failed for another reason: this submission only
+        return {"result": {"status": "grader_error", "cells": [],
+                           "reason": f"on Dask: {type(error).__name__}: {error}"[:300]}}
+
+
 def task_key(submission):
     """The Dask key of a submission's task: which record it fills (never the student's id itself, which
     may hold anything), and a random part, so that a rerun never meets an earlier run's task."""
     return f"grade-{record_key(submission.student, submission.assignment)}-{os.urandom(4).hex()}"
 
 
-def _unpack(future, killed_worker, folder, assignment):
+def _unpack(answer, folder, assignment):
     """The task's result, its files written under ``folder`` as a local run names them."""
-    try:
-        answer = future.result()
-    except killed_worker:
-        return {"status": "grader_error", "cells": [],
-                "reason": "the Dask workers grading it died each time (it may crash a grading machine); "
-                "it was not retried further: look at it by hand"}
-    except Exception as error:  # noqa: BLE001 - a task that failed for another reason: this submission only
-        return {"status": "grader_error", "cells": [], "reason": f"on Dask: {type(error).__name__}: {error}"[:300]}
     result = dict(answer.get("result") or {})
     files = answer.get("files") or {}
-    for key in ("autograded", "feedback"):
+    for key, suffix in (("autograded", ".ipynb"), ("feedback", ".html")):
         result[key] = None
         if isinstance(files.get(key), bytes):
-            target = folder / key / f"{assignment}{'.ipynb' if key == 'autograded' else '.html'}"
+            target = folder / key / f"{assignment}{suffix}"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(files[key])
             if isinstance(files.get("timestamp.txt"), bytes):
@@ -309,6 +337,12 @@ class LoopbackCluster(SimpleNamespace):
             return client.run(os.getpid)
 
 
+def _start(argv, environment, log):
+    with open(log, "w") as handle:  # the process keeps its own copy of the descriptor
+        return subprocess.Popen(argv, env=environment, stdout=subprocess.DEVNULL, stderr=handle,
+                                start_new_session=True)
+
+
 @contextmanager
 def loopback_cluster(workers=2, scheduler_config=None, timeout=90):
     """Start a scheduler and ``workers`` single-threaded grading workers (each under a nanny, which
@@ -320,20 +354,16 @@ def loopback_cluster(workers=2, scheduler_config=None, timeout=90):
     environment = {**os.environ}
     for key, value in (scheduler_config or {}).items():
         environment["DASK_" + key.upper().replace(".", "__").replace("-", "_")] = str(value)
-    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                                   "--scheduler-file", str(scheduler_file)], env=environment,
-                                  stdout=subprocess.DEVNULL, stderr=open(folder / "scheduler.log", "w"),
-                                  start_new_session=True)]
+    processes = [_start([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                         "--scheduler-file", str(scheduler_file)], environment, folder / "scheduler.log")]
     try:
         started = time.monotonic()
         while not scheduler_file.exists() and time.monotonic() - started < timeout:
             time.sleep(0.1)
         address = json.loads(scheduler_file.read_text())["address"]
         for number in range(workers):
-            processes.append(subprocess.Popen(
-                worker_command(address) + ["--host", "127.0.0.1", "--name", f"worker-{number}"],
-                env=worker_environment(), stdout=subprocess.DEVNULL,
-                stderr=open(folder / f"worker-{number}.log", "w"), start_new_session=True))
+            processes.append(_start(worker_command(address) + ["--host", "127.0.0.1", "--name", f"worker-{number}"],
+                                    worker_environment(), folder / f"worker-{number}.log"))
         from distributed import Client
 
         if workers:
