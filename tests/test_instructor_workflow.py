@@ -185,7 +185,7 @@ def test_rerunning_the_same_command_changes_nothing(graded_class, tmp_path):
 
 def _start(submissions, out):
     return subprocess.Popen([sys.executable, "-m", "grader", "autograde", str(submissions), "--out", str(out),
-                             *OPTIONS, "--run-experiments"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+                             *OPTIONS], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
                             start_new_session=True)
 
 
@@ -205,10 +205,7 @@ def test_killed_and_interrupted_runs_resume_to_the_grades_of_an_uninterrupted_on
     """The class again, into a fresh folder: SIGKILL once a grade is kept, then Ctrl-C (SIGINT to the
     process group, as a terminal sends it) with both workers busy, then the same command to the end.
     The grades are those of the uninterrupted run, each submission graded once to the end.
-
-    These runs also run the experiment cells (``--run-experiments``), which the fixture's run
-    skipped: the same grades show that skipping them changes no score (correct, partial, untouched,
-    late and cheating submissions)."""
+    (That skipping the experiment cells changes no score is tests/test_experiment_equality.py's.)"""
     out = tmp_path / "out"
     records = lambda: sorted((out / "records").glob("*.json"))  # noqa: E731
     process = _start(graded_class["submissions"], out)
@@ -236,7 +233,7 @@ def test_killed_and_interrupted_runs_resume_to_the_grades_of_an_uninterrupted_on
     time.sleep(0.5)
     assert subprocess.run(["pgrep", "-f", str(out)], capture_output=True, text=True).stdout.split() == []
 
-    completed, _ = _cli(graded_class["submissions"], out, "--run-experiments")
+    completed, _ = _cli(graded_class["submissions"], out)
     assert completed.returncode == 0, completed.stderr
     print(f"records after SIGKILL {after_kill}, after Ctrl-C {after_interrupt} (stopped in {seconds:.2f} s "
           f"with 2 jobs busy), after the last run {len(records())}: {completed.stdout.strip()}")
