@@ -45,6 +45,9 @@ def _autograde_config(job):
         "Execute.kernel_name": KERNEL_NAME,
         "Execute.timeout": int(job["cell_timeout"]),
         "Execute.interrupt_on_timeout": True,
+        # After an interrupt, how long an interrupted kernel may take to say it is idle before it is
+        # judged unresponsive (later cells 0); nbclient's 4 s misjudged busy grading machines.
+        "Execute.iopub_timeout": 10,
         "Execute.shutdown_kernel": "immediate",  # its sandbox is thrown away: no need to wait for a clean exit
         "KernelManager.transport": "ipc",
         "KernelManager.connection_file": str(Path(job["socket_dir"]) / "connection.json"),

@@ -30,7 +30,7 @@ from grader.release import release
 
 CASES = ["correct", "partial", "all_wrong", "untouched", "cheat_patch_asserts", "kernel_death"]
 POISON = "zz_poison"
-SETTINGS = dict(jobs=2, timeout=180, cell_timeout=60, memory_mb=1024, progress=False)
+SETTINGS = dict(jobs=2, timeout=180, cell_timeout=60, judge_timeout=8, memory_mb=1024, progress=False)
 ALLOWED_FAILURES = 1  # the poison is given up after 2 workers died running it
 SCHEDULER_CONFIG = {"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
                     # one task per worker thread at a time: a dead worker takes only the task it was running

@@ -39,7 +39,7 @@ from grader.preprocessors import EXPERIMENT_NOTE, is_experiment
 from grader.release import release
 
 # As tests/test_grader.py: a cell time-out that leaves the setup cell room under load, a deadline no case reaches.
-SETTINGS = Settings(jobs=2, timeout=180, cell_timeout=8, memory_mb=1024, progress=False)
+SETTINGS = Settings(jobs=2, timeout=180, cell_timeout=8, judge_timeout=8, memory_mb=1024, progress=False)
 MODES = {"skipped": False, "run": True}
 REFERENCE = student("reference", "reference")
 

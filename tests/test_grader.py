@@ -23,8 +23,9 @@ from grader.cli import main as grader_main
 from grader.release import release
 
 # Generous limits: CI machines are slow and other tests run beside these. The cell time-out leaves the
-# setup cell (imports, under load) room; the deadline is never reached by any case.
-SETTINGS = Settings(jobs=2, timeout=180, cell_timeout=8, memory_mb=1024, progress=False)
+# setup cell (imports, under load) room; the deadline is never reached by any case. The judge waits as
+# long as a cell for an exercise that hangs (its default, 30 s, cost the cases that hang half a minute each).
+SETTINGS = Settings(jobs=2, timeout=180, cell_timeout=8, judge_timeout=8, memory_mb=1024, progress=False)
 
 
 class _RecordingHandler(http.server.BaseHTTPRequestHandler):
