@@ -1,13 +1,14 @@
 """Grading on a real Dask cluster (``autograde --scheduler``): a ``dask scheduler`` and two
 ``dask worker`` processes on loopback, started as an instructor would start them.
 
-One class is graded twice, here (``--jobs 2``) and on the cluster. On the cluster one
-submission is a "poison": each time a worker runs it, the test kills that worker with
-SIGKILL, as a submission that crashes its machine would. Dask moves the other tasks of
-a dead worker elsewhere, and gives up on the poison after
-``distributed.scheduler.allowed-failures`` + 1 deaths, so it scores 0 with a reason
-rather than being retried forever, and every other submission is graded exactly once,
-with the grade a local run gives it.
+One class is graded twice, here (``--jobs 2``) and on the cluster. On the cluster, the
+worker grading one ordinary submission is killed with SIGKILL mid-run, and Dask grades that
+submission again on another worker. One submission is a "poison": each time a worker runs
+it, the test kills that worker, as a submission that crashes its machine would; Dask gives
+up on it after ``distributed.scheduler.allowed-failures`` + 1 deaths, so it scores 0 with
+a reason rather than being retried forever. Every other submission is graded exactly once,
+with the grade a local run gives it. Workers that cannot grade are started meanwhile, and
+must refuse.
 """
 
 import csv
@@ -30,6 +31,7 @@ from grader.release import release
 
 CASES = ["correct", "partial", "all_wrong", "untouched", "cheat_patch_asserts", "kernel_death"]
 POISON = "zz_poison"
+KILLED_ONCE = "partial"  # its worker is killed while grading it, once
 SETTINGS = dict(jobs=2, timeout=180, cell_timeout=60, judge_timeout=8, memory_mb=1024, progress=False)
 ALLOWED_FAILURES = 1  # the poison is given up after 2 workers died running it
 SCHEDULER_CONFIG = {"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
@@ -47,11 +49,12 @@ def _cells(out):
 
 
 class _WorkerKiller(threading.Thread):
-    """SIGKILLs whichever worker is running the task whose key starts with ``prefix``, each time one does."""
+    """SIGKILLs the worker running a task whose key starts with one of ``targets``' prefixes, each
+    time one does, up to that target's number of kills (None: every time)."""
 
-    def __init__(self, cluster, prefix, out):
+    def __init__(self, cluster, targets, out):
         super().__init__(daemon=True)
-        self.cluster, self.prefix, self.out = cluster, prefix, out
+        self.cluster, self.targets, self.out = cluster, targets, out
         self.kills, self.done = [], threading.Event()
 
     def run(self):
@@ -60,14 +63,19 @@ class _WorkerKiller(threading.Thread):
         with Client(self.cluster.address, timeout=30, set_as_default=False) as client:
             while not self.done.is_set():
                 for worker, keys in client.processing().items():
-                    if any(str(key).startswith(self.prefix) for key in keys):
-                        pid = client.run(os.getpid, workers=[worker])[worker]
-                        graded = len(list((self.out / "records").glob("*.json")))
-                        os.kill(pid, signal.SIGKILL)
-                        self.kills.append({"worker": worker, "pid": pid, "records_then": graded})
-                        while worker in client.scheduler_info()["workers"] and not self.done.is_set():
-                            time.sleep(0.1)
+                    for name, (prefix, most) in self.targets.items():
+                        done_to = sum(kill["target"] == name for kill in self.kills)
+                        if any(str(key).startswith(prefix) for key in keys) and (most is None or done_to < most):
+                            self._kill(client, worker, name)
                 time.sleep(0.1)
+
+    def _kill(self, client, worker, name):
+        pid = client.run(os.getpid, workers=[worker])[worker]
+        graded = len(list((self.out / "records").glob("*.json")))
+        os.kill(pid, signal.SIGKILL)
+        self.kills.append({"target": name, "worker": worker, "pid": pid, "records_then": graded})
+        while worker in client.scheduler_info()["workers"] and not self.done.is_set():
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +102,10 @@ def graded_both_ways(tmp_path_factory):
     began = time.monotonic()
     with loopback_cluster(workers=2, scheduler_config=SCHEDULER_CONFIG) as cluster:
         print(f"cluster up: {time.monotonic() - began:.1f} s")
-        killer = _WorkerKiller(cluster, f"grade-{record_key(POISON, ASSIGNMENT)}", cluster_out)
+        refusals = _start_workers_that_cannot_grade(cluster.address)  # checked by a test below
+        # "partial"'s worker is killed once, mid-run: Dask grades it again elsewhere. The poison's, each time.
+        killer = _WorkerKiller(cluster, {KILLED_ONCE: (f"grade-{record_key(KILLED_ONCE, ASSIGNMENT)}", 1),
+                                         POISON: (f"grade-{record_key(POISON, ASSIGNMENT)}", None)}, cluster_out)
         killer.start()
         started = time.monotonic()
         try:
@@ -104,7 +115,8 @@ def graded_both_ways(tmp_path_factory):
             killer.join(timeout=30)
         seconds = time.monotonic() - started
         print(f"cluster run: {seconds:.1f} s, kills {killer.kills}")
-    return {"local": local, "local_out": local_out, "cluster": on_cluster, "cluster_out": cluster_out,
+        refused = {why: (process.wait(timeout=120), process.stderr.read()) for why, process in refusals.items()}
+    return {"refused": refused, "local": local, "local_out": local_out, "cluster": on_cluster, "cluster_out": cluster_out,
             "kills": killer.kills, "seconds": seconds}
 
 
@@ -143,9 +155,11 @@ def test_results_come_back_in_nbgrader_layout(graded_both_ways):
 
 def test_a_worker_killed_mid_run_costs_no_grade_and_the_poison_is_not_retried_forever(graded_both_ways):
     kills = graded_both_ways["kills"]
-    # Killed once mid-run (other submissions still to grade), then once more: Dask gives up.
-    assert len(kills) == ALLOWED_FAILURES + 1, kills
-    assert kills[0]["records_then"] < len(CASES), kills
+    # One worker killed mid-run while grading "partial" (graded again elsewhere, once: the tests above),
+    # the poison's workers each time it ran, until Dask gave up on it.
+    assert [kill["target"] for kill in kills if kill["target"] == KILLED_ONCE] == [KILLED_ONCE], kills
+    assert next(k for k in kills if k["target"] == KILLED_ONCE)["records_then"] < len(CASES), kills
+    assert sum(kill["target"] == POISON for kill in kills) == ALLOWED_FAILURES + 1, kills
     poison = {row["student_id"]: row for row in graded_both_ways["cluster"].rows}[POISON]
     assert poison["status"] == "grader_error" and float(poison["score"]) == 0
     assert "died each time" in poison["reason"] and "not retried further" in poison["reason"]
@@ -153,16 +167,18 @@ def test_a_worker_killed_mid_run_costs_no_grade_and_the_poison_is_not_retried_fo
     assert all(row["status"] == "graded" for row in graded), graded
 
 
-def test_a_worker_that_cannot_grade_refuses_to_start():
-    """Without bubblewrap, or as Dask's default daemonic worker process (which cannot start the
-    grading process), the worker exits at once with the reason, rather than take tasks it would fail."""
+def _start_workers_that_cannot_grade(address):
+    """Grading workers started without bubblewrap, and as Dask's default daemonic process (which
+    cannot start the grading process); they start while the class is graded, to save the suite time."""
     no_bubblewrap = {**worker_environment(), "PATH": str(Path(sys.executable).parent)}  # no /usr/bin: no bwrap
     daemonic = {key: value for key, value in worker_environment().items() if key != "DASK_DISTRIBUTED__WORKER__DAEMON"}
-    with loopback_cluster(workers=0) as cluster:
-        starts = {why: subprocess.Popen(worker_command(cluster.address) + ["--host", "127.0.0.1"], env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                  for why, env in (("bubblewrap", no_bubblewrap), ("DASK_DISTRIBUTED__WORKER__DAEMON=False", daemonic))}
-        for why, process in starts.items():
-            _, stderr = process.communicate(timeout=120)
-            assert process.returncode != 0, why
-            assert "this Dask worker cannot grade" in stderr and why in stderr, stderr[-2000:]
+    return {why: subprocess.Popen(worker_command(address) + ["--host", "127.0.0.1"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            for why, env in (("bubblewrap", no_bubblewrap), ("DASK_DISTRIBUTED__WORKER__DAEMON=False", daemonic))}
+
+
+def test_a_worker_that_cannot_grade_refuses_to_start(graded_both_ways):
+    """It exits at once with the reason, rather than take tasks it would fail."""
+    for why, (returncode, stderr) in graded_both_ways["refused"].items():
+        assert returncode != 0, why
+        assert "this Dask worker cannot grade" in stderr and why in stderr, stderr[-2000:]
