@@ -321,6 +321,7 @@ def _grade_all(submissions, work_root, out, settings, due, stop, earlier, profil
 
 
 def start_forkserver():
+    """The forkserver that forks every grading process, with the worker imported and warmed up once."""
     multiprocessing.set_forkserver_preload(["grader.warm_worker"])
     forkserver.ensure_running()
 

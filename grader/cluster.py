@@ -176,7 +176,7 @@ def _files_of(result):
         if path and path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_RETURNED_FILE_BYTES:
             files[key] = path.read_bytes()
             stamp = path.parent / "timestamp.txt"
-            if stamp.is_file():
+            if "timestamp.txt" not in files and stamp.is_file():
                 files["timestamp.txt"] = stamp.read_bytes()[:100]
     return files
 

@@ -102,16 +102,23 @@ def nbgrader_api(course_dir, **extra_config):
     quiet_nbgrader()
     fast_new_gradebooks()
     from nbgrader.apps import NbGraderAPI
-    from traitlets.config import Config
 
-    config = Config()
+    config = traitlets_config(extra_config)
     config.CourseDirectory.root = str(course_dir)
     config.CourseDirectory.course_id = COURSE_ID
     config.Exchange.root = str(Path(course_dir) / "exchange")
-    for key, value in extra_config.items():
+    return NbGraderAPI(config=config)
+
+
+def traitlets_config(settings):
+    """A traitlets ``Config`` from ``{"Class.trait": value}``."""
+    from traitlets.config import Config
+
+    config = Config()
+    for key, value in settings.items():
         section, trait = key.split(".")
         setattr(config[section], trait, value)
-    return NbGraderAPI(config=config)
+    return config
 
 
 def generate_assignments(course_dir, ids):

@@ -87,9 +87,8 @@ def warm_up():
     import nbformat.v4 as v4
     from nbgrader.api import Gradebook
     from nbgrader.converters.generate_feedback import GenerateFeedback
-    from traitlets.config import Config
 
-    from grader.course import fast_new_gradebooks, quiet_nbgrader
+    from grader.course import fast_new_gradebooks, quiet_nbgrader, traitlets_config
     from grader.feedback_html import SafeFeedbackExporter
 
     quiet_nbgrader()
@@ -99,11 +98,7 @@ def warm_up():
     nbformat.validate(nb)
     with Gradebook("sqlite://", COURSE_ID) as gb:
         gb.update_or_create_assignment("warm-up")
-    config = Config()
-    for key, value in feedback_config().items():
-        section, trait = key.split(".")
-        config[section][trait] = value
-    exporter = SafeFeedbackExporter(config=GenerateFeedback(config=config).config)
+    exporter = SafeFeedbackExporter(config=GenerateFeedback(config=traitlets_config(feedback_config())).config)
     exporter.from_notebook_node(nb, resources={"nbgrader": {"notebook": "warm-up", "score": 0, "max_score": 0,
                                                             "late_penalty": 0}})
 
