@@ -51,7 +51,11 @@ class Settings:
     memory_mb: int = 2048
     late_penalty: str = "none"  # nbgrader's LateSubmissionPlugin.penalty_method: none or zero
     run_experiments: bool = False  # also run the cells tagged experiment (no points; slower)
-    scheduler: str = None  # a Dask scheduler's address (tcp://HOST:8786): grade there, not here
+    scheduler: str = None  # a Dask scheduler's address (tls://HOST:8786): grade there, not here
+    tls_ca_file: str = None  # the cluster's certificate authority, and this client's certificate and key
+    tls_cert_file: str = None
+    tls_key_file: str = None
+    insecure: bool = False  # allow a plain tcp:// scheduler that is not on a loopback address
     progress: bool = True
 
 
@@ -463,7 +467,9 @@ def autograde_command(args):
     2 on wrong input or setup errors, 130 (Ctrl-C) or 143 (SIGTERM) when interrupted."""
     settings = Settings(jobs=args.jobs, timeout=args.timeout, cell_timeout=args.cell_timeout,
                         judge_timeout=args.judge_timeout, memory_mb=args.memory, late_penalty=args.late_penalty,
-                        run_experiments=args.run_experiments, scheduler=args.scheduler)
+                        run_experiments=args.run_experiments, scheduler=args.scheduler,
+                        tls_ca_file=getattr(args, "tls_ca_file", None), tls_cert_file=getattr(args, "tls_cert_file", None),
+                        tls_key_file=getattr(args, "tls_key_file", None), insecure=getattr(args, "insecure", False))
     try:
         selection = Selection(students=tuple(args.student or ()), assignments=tuple(args.assignment or ()),
                               force=args.force, due=parse_due(args.due or ()))
