@@ -9,7 +9,6 @@ Submitted files are only read. Ctrl-C or SIGTERM stops the workers, keeps what f
 writes the reports for it; the same command then resumes.
 """
 
-import fcntl
 import json
 import multiprocessing
 from multiprocessing import forkserver
@@ -29,10 +28,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from grader import gradebook, profile
+from grader import gradebook, profile, records
 from grader.course import assignment_ids, generate_assignments, max_scores, quiet_nbgrader
 from grader.report import clean_field, keep_result_files, write_reports
 from grader.sandbox import Limits, SandboxUnavailable, bwrap_command, capped_folder, remove_orphaned_folders
+from grader.identity import IdentityError, Owners, Roster
+from grader.results import checked_result
+from grader.snapshots import Snapshots
 from grader.submissions import WrongInput, collect, valid_student_id
 
 SOCKET_FOLDER_MB = 16  # the kernel's socket folder, the only place the sandbox can write outside its /tmp
@@ -62,12 +64,16 @@ class Settings:
 @dataclass
 class Selection:
     """What to grade of what was found: ``students``/``assignments`` (empty: all), ``force`` regrades
-    what the output folder already holds, ``due`` maps an assignment (or ``"*"``) to a due date."""
+    what the output folder already holds, ``due`` maps an assignment (or ``"*"``) to a due date;
+    ``owners`` (identity.Owners, default: the system's users) decides whose inbound entries count,
+    and a ``roster`` (identity.Roster) which students there are."""
 
     students: tuple = ()
     assignments: tuple = ()
     force: bool = False
     due: dict = None
+    owners: Owners = None
+    roster: Roster = None
 
 
 @dataclass
@@ -97,57 +103,94 @@ def autograde(submissions_dir, out, settings=Settings(), selection=Selection()):
     submissions_dir, out = Path(submissions_dir).absolute(), Path(out).resolve()
     if not submissions_dir.exists():
         raise FileNotFoundError(f"{submissions_dir} does not exist")
+    _refuse_nested(submissions_dir, out)
     with _interrupts() as stop:
         check_sandbox()
         quiet_nbgrader()
-        found = _select(collect(submissions_dir, set(assignment_ids())), selection)  # wrong input stops here
-        out.mkdir(parents=True, exist_ok=True)
-        with _only_run_on(out):
-            earlier = gradebook.load_records(out)
-            to_grade, decided = _plan(found, earlier, selection.force)
-            records, interrupted, profiles = dict(decided), None, []
-            work_root = Path(tempfile.mkdtemp(prefix=".work-", dir=out))
+        with _output_folder(out) as work_root:
+            snapshots = Snapshots(work_root / "snapshots")  # each notebook read once, here
+            found = _select(collect(submissions_dir, set(assignment_ids()), snapshots, selection.owners,
+                                    selection.roster), selection)  # wrong input stops here
+            earlier = records.load_records(out)
+            given_due = _due_dates(selection.due, assignment_ids())
+            due = {**gradebook.due_dates_in(out / "gradebook.db", assignment_ids()), **given_due}
+            in_gradebook = set(gradebook.final_grades(out / "gradebook.db"))
+            to_grade, decided = _plan(found, earlier, selection.force, _grading_settings(settings, due), in_gradebook)
+            kept, interrupted, profiles = dict(decided), None, []
             try:
-                _keep_decided(out, decided)
-                for record in _grade_all(to_grade, work_root, out, settings, selection.due, stop, earlier, profiles):
-                    records[(record["student"], record["assignment"])] = record
+                _keep_decided(out, decided, earlier)
+                for record in _grade_all(to_grade, work_root, out, settings, given_due, stop, earlier, profiles):
+                    kept[(record["student"], record["assignment"])] = record
             except Interrupted as error:
                 interrupted = error
             finally:
                 with stop.deferred():
-                    shutil.rmtree(work_root, ignore_errors=True)
                     # Also when grading failed (a Dask scheduler lost, a full disk): what finished is reported.
-                    rows = write_reports(out, {**earlier, **records}.values())
+                    rows = write_reports(out, {**earlier, **kept}.values())
     if interrupted:
-        graded = sum(1 for s in to_grade if (s.student, s.assignment) in records)
+        graded = sum(1 for s in to_grade if (s.student, s.assignment) in kept)
         raise Interrupted(interrupted.signal_name, graded, len(to_grade) - graded, reports_written=True)
-    return Outcome(rows, graded_now=len(to_grade), kept=len(rows) - len(records), profiles=profiles)
+    return Outcome(rows, graded_now=len(to_grade), kept=len(rows) - len(kept), profiles=profiles)
+
+
+def _refuse_nested(submissions_dir, out):
+    """--out inside the submissions (its source/ would be graded as a student's), or the reverse: exit 2."""
+    submissions = submissions_dir.resolve()
+    if out == submissions or submissions in out.parents:
+        raise WrongInput(f"--out {out} is inside the submissions {submissions}: the next run would grade the "
+                         "grader's own files as students'; choose an --out outside it")
+    if out in submissions.parents:
+        raise WrongInput(f"the submissions {submissions} are inside --out {out}: choose an --out outside them")
+
+
+@contextmanager
+def _output_folder(out):
+    """The output folder, locked for this run, and a private working folder in it (removed at the end).
+    An output folder this run created is removed again if the input turns out to be wrong."""
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        with _only_run_on(out):
+            work_root = Path(tempfile.mkdtemp(prefix=".work-", dir=out))
+            try:
+                yield work_root
+            finally:
+                shutil.rmtree(work_root, ignore_errors=True)
+    except WrongInput:
+        if created:
+            shutil.rmtree(out, ignore_errors=True)
+        raise
 
 
 @contextmanager
 def _only_run_on(out):
     """One run at a time per output folder (two would each write reports missing the other's grades);
     with the lock held, working folders a killed run left behind can be removed."""
-    with open(out / ".grader.lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise WrongInput(f"another grader run is writing to {out}; wait for it to finish") from None
+    with records.only_writer(out):
         for stale in out.glob(".work-*"):
             shutil.rmtree(stale, ignore_errors=True)
         remove_orphaned_folders(SOCKET_FOLDER_PREFIX)
         yield
 
 
-def _keep_decided(out, decided):
+def _keep_decided(out, decided, earlier):
     """Records decided without grading (missing, invalid ids, ...): saved, and the gradebook told."""
     db_path = out / "gradebook.db"
     with ExitStack() as stack:
         db = stack.enter_context(gradebook.open_gradebook(db_path)) if db_path.exists() else None
-        for record in decided.values():
+        for key, record in decided.items():
             if db is not None and valid_student_id(record["student"]) and record["assignment"] in assignment_ids():
-                gradebook.sync(db, record)
-            gradebook.save_record(out, record)
+                gradebook.sync(db, record, earlier.get(key))
+            records.save_record(out, record)
+
+
+def _grading_settings(settings, due):
+    """``{assignment: text}``: every setting that changes an assignment's grades, for the fingerprint."""
+    from grader.cluster import course_digest
+
+    return {a: json.dumps({"due": due[a].isoformat() if due.get(a) else None, "late_penalty": settings.late_penalty,
+                           "run_experiments": settings.run_experiments, "course": course_digest()}, sort_keys=True)
+            for a in assignment_ids()}
 
 
 def _select(found, selection):
@@ -162,63 +205,56 @@ def _select(found, selection):
             and (not selection.assignments or s.assignment in selection.assignments)]
 
 
-def _plan(found, earlier, force):
+def _plan(found, earlier, force, grading_settings, in_gradebook):
     """Split what was found into submissions to grade now and records decided without grading:
-    collect's own verdicts (missing, invalid id, ...) and unchanged grades kept from ``earlier``.
+    collect's own verdicts (missing, invalid id, ...) and unchanged grades kept from ``earlier``
+    (a final outcome for the same bytes, time and settings, still in gradebook.db if it was graded).
     A missing or not-submitted row never replaces a grade given before: that grade is kept."""
-    to_grade, records = [], {}
+    to_grade, decided = [], {}
     for submission in found:
         key = (submission.student, submission.assignment)
         before = earlier.get(key)
         if submission.notebook is None:
-            if submission.status in gradebook.ABSENT and before and before["status"] not in gradebook.ABSENT:
+            if submission.status in records.ABSENT and before and before["status"] not in records.ABSENT:
                 print(f"grader: kept the earlier grade of {clean_field(key)}: its submission is no longer here",
                       file=sys.stderr)
                 continue
-            records[key] = _record(submission, {"status": submission.status, "reason": submission.reason})
+            decided[key] = _record(submission, {"status": submission.status, "reason": submission.reason})
             continue
-        try:
-            submission.fingerprint = gradebook.fingerprint(submission)
-        except OSError as error:
-            records[key] = _record(submission, {"status": "invalid", "reason": f"cannot be read ({error.strerror})"})
-            continue
-        if not force and gradebook.unchanged(before, submission.fingerprint):
+        submission.fingerprint = records.fingerprint(submission, grading_settings[submission.assignment])
+        if not force and records.unchanged(before, submission.fingerprint) and (
+                before["status"] != "graded" or key in in_gradebook):
             continue  # graded before, nothing changed: the earlier record stands
         to_grade.append(submission)
-    return to_grade, records
+    return to_grade, decided
 
 
 def _record(submission, result):
-    """What a submission got, as gradebook.py keeps it: every field bounded and clean."""
+    """What a submission got, as records.py keeps it: every field bounded and clean. ``result`` is
+    collect's verdict or a grading result that :func:`checked_result` passed."""
     points = max_scores(submission.assignment) if submission.assignment in assignment_ids() else {}
-    cells = result.get("cells") or [
-        {"grade_id": grade_id, "score": 0.0, "max_score": maximum, "nbgrader_score": 0.0, "judge": "not run"}
-        for grade_id, maximum in sorted(points.items())]
-    late_penalty = _finite(result.get("late_penalty"))
+    by_id = {c["grade_id"]: c for c in result.get("cells") or []}
+    cells = [by_id.get(grade_id) or {"grade_id": grade_id, "score": 0.0, "max_score": maximum,
+                                     "nbgrader_score": 0.0, "judge": "not run"}
+             for grade_id, maximum in sorted(points.items())]
+    cells = [{"grade_id": c["grade_id"], "score": float(c["score"]), "max_score": points[c["grade_id"]],
+              "nbgrader_score": float(c["nbgrader_score"]), "judge": clean_field(c["judge"])} for c in cells]
+    late_penalty = min(float(result.get("late_penalty") or 0.0), sum(points.values()))
     return {
         "student": submission.student,
         "assignment": submission.assignment,
         "status": result.get("status", "grader_error"),
         "reason": clean_field("; ".join(filter(None, (result.get("reason", ""), submission.note)))),
-        "score": gradebook.final_score(cells, late_penalty),
+        "score": records.final_score(cells, late_penalty),
         "max_score": sum(points.values()),
-        "cells": [{"grade_id": clean_field(c["grade_id"]), "score": _finite(c["score"]),
-                   "max_score": _finite(c["max_score"]), "nbgrader_score": _finite(c["nbgrader_score"]),
-                   "judge": clean_field(c["judge"])} for c in cells],
+        "cells": cells,
         "timestamp": result.get("timestamp") or submission.timestamp,
-        "seconds_late": _finite(result.get("seconds_late")),
+        "seconds_late": float(result.get("seconds_late") or 0.0),
         "late_penalty": late_penalty,
         "fingerprint": getattr(submission, "fingerprint", None),
-        "graded_at": gradebook.now(),
+        "notebook_sha256": submission.digest,
+        "graded_at": records.now(),
     }
-
-
-def _finite(value):
-    try:
-        number = float(value or 0.0)
-    except (TypeError, ValueError):
-        return 0.0
-    return number if abs(number) < 1e9 else 0.0
 
 
 def _due_dates(due, assignments):
@@ -288,9 +324,10 @@ def _interrupts():
 
 def _grade_all(submissions, work_root, out, settings, due, stop, earlier, profiles):
     """Grade ``submissions`` (``settings.jobs`` at a time here, or on the Dask cluster at
-    ``settings.scheduler``); yields each one's record as it is kept: files copied, gradebook rows
-    written, record saved, in that order (the record says it is done). Appends each graded
-    submission's profile (seconds per step) to ``profiles``."""
+    ``settings.scheduler``); yields each one's record as it is kept: result checked, files copied,
+    gradebook rows written, record saved, in that order (the record says it is done). ``due``:
+    the due dates given now (``--due``). Appends each graded submission's profile (seconds per
+    step) to ``profiles``."""
     if not submissions:
         return
     if not settings.scheduler:
@@ -298,7 +335,7 @@ def _grade_all(submissions, work_root, out, settings, due, stop, earlier, profil
     needed = sorted({s.assignment for s in submissions})
     template = work_root / "template"
     generate_assignments(template, needed)
-    due_dates = gradebook.prepare_course_folder(out, template, needed, _due_dates(due, needed))
+    due_dates = gradebook.prepare_course_folder(out, template, needed, due)
     if settings.scheduler:
         from grader.cluster import grade_on_cluster
 
@@ -313,6 +350,7 @@ def _grade_all(submissions, work_root, out, settings, due, stop, earlier, profil
                     index, submission, result = finished
                     with stop.deferred():
                         kept_at = time.perf_counter()
+                        result = checked_result(result, max_scores(submission.assignment), work_root / f"{index:05d}")
                         record = _keep(out, db, submission, keep_result_files(out, submission, result), earlier)
                         shutil.rmtree(work_root / f"{index:05d}", ignore_errors=True)
                         _add_profile(profiles, result, time.perf_counter() - kept_at)
@@ -380,19 +418,19 @@ def _keep(out, db, submission, result, earlier):
     only: the grade still reaches grades.csv, and the next run grades that submission again."""
     record = _record(submission, result)
     before = earlier.get((submission.student, submission.assignment))
-    if record["status"] == "grader_error" and before and before["status"] in gradebook.FINAL:
+    if record["status"] == "grader_error" and before and before["status"] in records.FINAL:
         print(f"grader: could not grade {clean_field((submission.student, submission.assignment))} "
               f"({record['reason']}); its earlier grade is kept", file=sys.stderr)
         return before
     if valid_student_id(submission.student):
         try:
-            gradebook.sync(db, record)
+            gradebook.sync(db, record, before)
         except Exception as error:  # noqa: BLE001 - sqlite errors too: this submission's row only
             db.db.rollback()
             record["reason"] = clean_field(f"{record['reason']}; not written to gradebook.db ({error})")
             record["fingerprint"] = None  # so that the next run grades it again
     try:
-        gradebook.save_record(out, record)
+        records.save_record(out, record)
     except OSError as error:
         print(f"grader: the record of {clean_field((submission.student, submission.assignment))} was not saved "
               f"({error.strerror}); the next run grades it again", file=sys.stderr)
@@ -471,8 +509,11 @@ def autograde_command(args):
                         tls_ca_file=getattr(args, "tls_ca_file", None), tls_cert_file=getattr(args, "tls_cert_file", None),
                         tls_key_file=getattr(args, "tls_key_file", None), insecure=getattr(args, "insecure", False))
     try:
+        roster = getattr(args, "roster", None)
         selection = Selection(students=tuple(args.student or ()), assignments=tuple(args.assignment or ()),
-                              force=args.force, due=parse_due(args.due or ()))
+                              force=args.force, due=parse_due(args.due or ()),
+                              owners=Owners.parse(getattr(args, "owners", None)),
+                              roster=Roster.load(roster) if roster else None)
         outcome = autograde(args.submissions, args.out, settings, selection)
     except Interrupted as stopped:
         if stopped.reports_written:
@@ -482,7 +523,7 @@ def autograde_command(args):
         else:
             print(f"grader: stopped by {stopped.signal_name} before grading began; nothing was changed", file=sys.stderr)
         return 128 + signal.Signals[stopped.signal_name].value
-    except (OSError, SandboxUnavailable, WrongInput) as error:  # wrong input, a full disk: one clear line
+    except (OSError, SandboxUnavailable, WrongInput, IdentityError, records.FolderBusy) as error:  # one clear line
         print(f"grader: {error}", file=sys.stderr)
         return 2
     rows = outcome.rows

@@ -33,6 +33,10 @@ Sources: https://docs.moodle.org/311/en/Grade_import ,
 https://github.com/moodle/moodle/blob/main/grade/import/csv/classes/load_data.php (map-to
 ``username``; an empty cell or ``-`` *removes* a grade), https://docs.moodle.org/311/en/error/moodle/invalidusername .
 
+**One truth.** In an output folder of ``python -m grader autograde`` (it has ``records/``),
+grades.csv and grades_by_cell.csv are first rebuilt from gradebook.db and the records, so a
+manual grade given in formgrader since the last grading run is exported too.
+
 **Which rows, which numbers.** The score column is the grade whatever the status: the grader
 writes 0 for missing, not_submitted, invalid, timeout and the rest, and those are exported as 0,
 not left empty. A zero is what the course's rules give, the LMS totals then equal ours, and an
@@ -55,7 +59,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.report import clean_field, replacing
+from grader.atomic import replacing
+from grader.records import RECORDS, FolderBusy
+from grader.report import clean_field, refresh_reports
 from grader.submissions import valid_student_id
 
 NEEDED_COLUMNS = ("assignment", "student_id", "score", "max_score")
@@ -187,6 +193,8 @@ def export(grades_dir, format_name, out):
         raise ExportError(f"no grades.csv in {grades_dir}; run python -m grader autograde first")
     if Path(out).resolve() == source.resolve():
         raise ExportError(f"--out {out} is grades.csv itself; choose another file")
+    if (Path(grades_dir) / RECORDS).is_dir():
+        refresh_reports(grades_dir)
     table = read_grades(source)
     rows = FORMATS[format_name](table)
     _write_rows(Path(out), rows)
@@ -203,7 +211,7 @@ def run_export(args):
     """CLI entry: 0 when the file is written; 2 with one line on stderr when it cannot be."""
     try:
         table = export(args.grades_dir, args.format, args.out)
-    except (ExportError, OSError) as error:
+    except (ExportError, OSError, FolderBusy) as error:
         print(f"grader export: {error}", file=sys.stderr)
         return 2
     for reason, count in sorted(table.left_out.items()):

@@ -1,38 +1,25 @@
-"""The grades of an output folder, kept as a system of record.
+"""gradebook.db: nbgrader's sqlite gradebook in the output folder, the one truth for grades.
 
-An output folder (``--out``) holds every grade it was ever given, whatever subset of
-students or assignments a run grades:
-
-- ``records/``: one JSON file per (student, assignment), what the grader concluded:
-  status, reason, per-cell scores, submission time and lateness, and a fingerprint of
-  what was graded (the notebook's bytes, its timestamp, the assignment's source
-  notebook). grades.csv and grades_by_cell.csv are written from all of them (report.py).
-  A record is written last, once the submission's files and gradebook rows are in
-  place, so a record on disk means that submission is done: an interrupted run resumes
-  from the records, and a rerun skips what has not changed (:func:`unchanged`).
-- ``gradebook.db``: nbgrader's sqlite gradebook, changed in place for the submissions
-  graded now and only those; a manual grade an instructor gave in formgrader to any
-  other submission is never touched.
+An output folder (``--out``) is an nbgrader course folder. Its gradebook holds the scores of
+every graded submission, changed in place for the submissions graded now and only those; a
+manual grade (or extra credit, or comment) an instructor gives in formgrader lives here too,
+and grades.csv, grades_by_cell.csv and every export are rebuilt from it (:func:`final_grades`,
+report.py). The grader never silently overwrites an instructor's manual grade: regrading the
+same notebook keeps it; grading a changed notebook replaces it and says so
+(:func:`write_submission`). What the grader itself concluded is in records/ (records.py).
 
 The one rule on scores lives here too (:func:`apply_verdicts`): a test cell keeps
 nbgrader's points only where the judge agrees.
 """
 
-import functools
-import hashlib
-import json
 import shutil
-from datetime import datetime, timezone
+import sys
+from datetime import datetime
 from pathlib import Path
 
-from grader.course import COURSE_ID, source_notebook
-from grader.report import replacing
-
-RECORDS = "records"
-# Statuses that say a submission is absent; they never replace a grade given before.
-ABSENT = ("missing", "not_submitted")
-# Outcomes a rerun keeps when nothing changed; a grader_error is always tried again.
-FINAL = ("graded", "invalid", "timeout")
+from grader.atomic import replacing
+from grader.course import COURSE_ID
+from grader.records import final_score, record_key  # noqa: F401 (record_key: cluster.py's import, until it moves)
 
 
 # ---- the rule: the judge overrules nbgrader, never the other way round ----
@@ -73,65 +60,6 @@ def lateness(gb, assignment, student):
     penalty = float(submission.late_submission_penalty or 0.0)
     stamp = submission.timestamp.isoformat() if submission.timestamp else None
     return stamp, float(submission.total_seconds_late or 0.0), penalty
-
-
-def final_score(cells, late_penalty=0.0):
-    """What nbgrader export calls ``score``: the cells' sum less any late penalty, never below 0."""
-    return max(0.0, sum(cell["score"] for cell in cells) - late_penalty)
-
-
-# ---- records/: what each submission got ----
-
-def record_key(student, assignment):
-    """The file name of a record: a hash, since student and assignment names are submitted (hostile) text."""
-    return hashlib.sha256(f"{student}\0{assignment}".encode("utf-8", "backslashreplace")).hexdigest()[:32]
-
-
-def fingerprint(submission):
-    """What a grade was given for: the notebook's bytes, its submission time, the assignment's source."""
-    digest = hashlib.sha256()
-    with open(submission.notebook, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    digest.update(f"\0{submission.timestamp or ''}\0{_source_digest(submission.assignment)}".encode())
-    return digest.hexdigest()
-
-
-@functools.lru_cache(maxsize=None)
-def _source_digest(assignment):
-    """Read once per assignment, not once per submission of it."""
-    return hashlib.sha256(source_notebook(assignment).read_bytes()).hexdigest()
-
-
-def load_records(out):
-    """Every record in ``out``: ``{(student, assignment): record}``. A record that cannot be read
-    is reported and left in place (never deleted): its row is missing until the submission is regraded."""
-    records = {}
-    folder = Path(out) / RECORDS
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            record = json.loads(path.read_text())
-            records[(record["student"], record["assignment"])] = record
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            print(f"grader: record {path} cannot be read ({error}); regrade that submission", flush=True)
-    return records
-
-
-def save_record(out, record):
-    folder = Path(out) / RECORDS
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{record_key(record['student'], record['assignment'])}.json"
-    with replacing(path) as partial:
-        partial.write_text(json.dumps(record, indent=1, sort_keys=True))
-
-
-def unchanged(record, submission_fingerprint):
-    """True when a rerun may keep ``record``: a final outcome for these same bytes."""
-    return bool(record) and record.get("status") in FINAL and record.get("fingerprint") == submission_fingerprint
-
-
-def now():
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 # ---- gradebook.db: nbgrader's view of the same grades ----
@@ -181,29 +109,67 @@ def _copy_definition(source, target, assignment):
                                             locked=cell.locked, source=cell.source, checksum=cell.checksum)
 
 
-def sync(gb, record):
+def due_dates_in(db_path, assignments):
+    """``{assignment: due date or None}`` as the gradebook at ``db_path`` holds them (read only)."""
+    from nbgrader.api import MissingEntry
+
+    if not Path(db_path).exists():
+        return {}
+    dates = {}
+    with open_gradebook(db_path) as gb:
+        for assignment in assignments:
+            try:
+                dates[assignment] = gb.find_assignment(assignment).duedate
+            except MissingEntry:
+                pass
+    return dates
+
+
+def sync(gb, record, earlier=None):
     """Make an open gradebook agree with ``record``: a graded submission's scores go in
     (:func:`write_submission`); for any other outcome the student is listed with no submission,
-    so ``nbgrader export`` gives the same 0 as grades.csv, and a submission graded before is removed."""
+    so ``nbgrader export`` gives the same 0 as grades.csv, and a submission graded before is removed
+    (saying so when it carried an instructor's manual grades). ``earlier`` is the record it replaces."""
     from nbgrader.api import MissingEntry
 
     if record["status"] == "graded":
-        write_submission(gb, record)
+        write_submission(gb, record, earlier)
         return
     gb.update_or_create_student(record["student"])
     try:
+        manual = _instructor_grades(gb.find_submission_notebook(record["assignment"], record["assignment"],
+                                                                record["student"]), earlier)
         gb.remove_submission(record["assignment"], record["student"])
+        if manual:
+            _say(f"{record['student']}/{record['assignment']} is now {record['status']}: the manual grades of "
+                 f"{', '.join(sorted(manual))} given in formgrader went with its submission")
     except MissingEntry:
         pass
     gb.db.commit()
 
 
-def write_submission(gb, record):
+def write_submission(gb, record, earlier=None):
     """One graded submission's scores into an open gradebook, as nbgrader's autograde leaves them:
     auto_score is nbgrader's own; where the judge overruled it, manual_score 0, so ``grade.score``
-    is the final score; the submission time and late penalty as nbgrader recorded them."""
+    is the final score; the submission time and late penalty as nbgrader recorded them.
+
+    A manual score or extra credit the instructor gave (one the grader did not write: ``earlier``,
+    the record it replaces, says what the grader wrote) is kept when the notebook's bytes are the
+    same as then; for a changed notebook it is replaced, and the grader says so.
+    """
+    from nbgrader.api import MissingEntry
+
     student, assignment = record["student"], record["assignment"]
     gb.update_or_create_student(student)
+    try:
+        manual = _instructor_grades(gb.find_submission_notebook(assignment, assignment, student), earlier)
+    except MissingEntry:
+        manual = {}
+    same_bytes = bool(earlier) and earlier.get("notebook_sha256") == record.get("notebook_sha256")
+    if manual and not same_bytes:
+        _say(f"{student}/{assignment} changed since it was graded: the manual grades of {', '.join(sorted(manual))} "
+             "given in formgrader were for the earlier notebook and are replaced; grade them again in formgrader")
+        manual = {}
     stamp = datetime.fromisoformat(record["timestamp"]) if record.get("timestamp") else None
     gb.update_or_create_submission(assignment, student, timestamp=stamp)
     cells = {c["grade_id"]: c for c in record["cells"]}
@@ -211,7 +177,54 @@ def write_submission(gb, record):
     for grade in notebook.grades:
         cell = cells.get(grade.name, {"nbgrader_score": 0.0, "score": 0.0})
         grade.auto_score = cell["nbgrader_score"]
-        grade.manual_score = cell["score"] if cell["score"] != cell["nbgrader_score"] else None
+        grade.manual_score, grade.extra_credit = manual.get(grade.name) or (
+            cell["score"] if cell["score"] != cell["nbgrader_score"] else None, None)
         grade.needs_manual_grade = False
     notebook.late_submission_penalty = record.get("late_penalty") or None
     gb.db.commit()
+
+
+def _instructor_grades(notebook, earlier):
+    """``{grade_id: (manual_score, extra_credit)}`` of the grades in ``notebook`` the grader did not write."""
+    written = {c["grade_id"]: (c["score"] if c["score"] != c["nbgrader_score"] else None, None)
+               for c in (earlier or {}).get("cells", [])}
+    return {grade.name: (grade.manual_score, grade.extra_credit) for grade in notebook.grades
+            if (grade.manual_score, grade.extra_credit) != written.get(grade.name, (None, None))}
+
+
+def _say(message):
+    print(f"grader: {message}", file=sys.stderr, flush=True)
+
+
+def final_grades(db_path):
+    """What the gradebook at ``db_path`` says of every graded submission, read in one query:
+    ``{(student, assignment): {"cells": {grade_id: score}, "late_penalty": points, "comments": [text]}}``,
+    each score as nbgrader computes it (a manual score over the automatic one, plus extra credit)."""
+    from nbgrader.api import (Assignment, BaseCell, Comment, Grade, SubmittedAssignment, SubmittedNotebook)
+
+    if not Path(db_path).exists():
+        return {}
+    grades = {}
+    with open_gradebook(db_path) as gb:
+        rows = (gb.db.query(SubmittedAssignment.student_id, Assignment.name, BaseCell.name, Grade.score,
+                            SubmittedNotebook.late_submission_penalty)
+                .select_from(Grade)
+                .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                .join(BaseCell, Grade.cell_id == BaseCell.id))
+        for student, assignment, grade_id, score, penalty in rows:
+            entry = grades.setdefault((student, assignment), {"cells": {}, "late_penalty": float(penalty or 0.0),
+                                                              "comments": []})
+            entry["cells"][grade_id] = float(score or 0.0)
+        comments = (gb.db.query(SubmittedAssignment.student_id, Assignment.name, BaseCell.name, Comment.manual_comment)
+                    .select_from(Comment)
+                    .join(SubmittedNotebook, Comment.notebook_id == SubmittedNotebook.id)
+                    .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                    .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                    .join(BaseCell, Comment.cell_id == BaseCell.id)
+                    .filter(Comment.manual_comment.isnot(None), Comment.manual_comment != ""))
+        for student, assignment, cell_name, text in comments:
+            if (student, assignment) in grades:
+                grades[(student, assignment)]["comments"].append(f"{cell_name}: {text}")
+    return grades

@@ -1,7 +1,7 @@
-"""Report: grades.csv and grades_by_cell.csv (from every record of the output folder, see
-gradebook.py), and each graded submission's feedback page and autograded notebook, all
-written to temporary names first and then renamed, so an interrupted run leaves the
-previous results whole.
+"""Report: grades.csv and grades_by_cell.csv, rebuilt from the output folder's records and its
+gradebook.db (the scores, manual grades given in formgrader included), and each graded
+submission's feedback page and autograded notebook, all written to temporary names first and
+then renamed, so an interrupted run leaves the previous results whole.
 
 Every text field is cleaned on its way into a CSV file (:func:`clean_field`): a
 student controls much of what reaches a reason (folder names, what their code
@@ -10,33 +10,37 @@ raises or prints), and the files are opened in spreadsheets and parsed by script
 
 import csv
 import io
-import os
 import re
-import shutil
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
+from grader.atomic import atomic_copy, replacing
+from grader.gradebook import final_grades
+from grader.records import final_score, load_records, only_writer
 from grader.submissions import valid_student_id
 
 # score is final: the cells' points less any late penalty (what ``nbgrader export`` calls score).
 GRADE_COLUMNS = ["assignment", "student_id", "score", "max_score", "status", "reason",
-                 "timestamp", "seconds_late", "late_penalty"]
+                 "timestamp", "seconds_late", "late_penalty", "comments"]
 CELL_COLUMNS = ["assignment", "student_id", "grade_id", "score", "max_score", "nbgrader_score", "judge"]
 
 
 def write_reports(out, records):
-    """Write grades.csv and grades_by_cell.csv from ``records`` (gradebook.py), one row per
-    (student, assignment) in the output folder, whichever run graded it; returns the rows."""
+    """Write grades.csv and grades_by_cell.csv, one row per (student, assignment) in the output
+    folder whichever run graded it: each record (records.py) with the scores ``out/gradebook.db``
+    holds for it now; returns the rows of grades.csv."""
     out = Path(out)
+    book = final_grades(out / "gradebook.db")
     rows, cell_rows = [], []
     for record in sorted(records, key=lambda r: (r["student"], r["assignment"])):
+        record = as_in_gradebook(record, book)
         rows.append({"assignment": record["assignment"], "student_id": record["student"],
                      "score": _number(record["score"]), "max_score": _number(record["max_score"]),
                      "status": record["status"], "reason": record["reason"],
                      "timestamp": record.get("timestamp") or "",
                      "seconds_late": _number(record.get("seconds_late") or 0),
-                     "late_penalty": _number(record.get("late_penalty") or 0)})
+                     "late_penalty": _number(record.get("late_penalty") or 0),
+                     "comments": record.get("comments", "")})
         for cell in record["cells"]:
             cell_rows.append({"assignment": record["assignment"], "student_id": record["student"],
                               "grade_id": cell["grade_id"], "score": _number(cell["score"]),
@@ -51,6 +55,36 @@ def write_reports(out, records):
         sys.stderr.write(_csv_text(GRADE_COLUMNS, rows))
         raise
     return rows
+
+
+def refresh_reports(out):
+    """Rebuild grades.csv and grades_by_cell.csv of an output folder from its records and gradebook.db
+    (manual grades given in formgrader since the last run included); returns the rows of grades.csv."""
+    with only_writer(out):
+        return write_reports(out, load_records(out).values())
+
+
+def as_in_gradebook(record, book):
+    """``record`` with the scores the gradebook holds for it (``book``: gradebook.final_grades), the
+    instructor's manual grades and comments noted; other outcomes are not in the gradebook and stand."""
+    if record["status"] != "graded" or not valid_student_id(record["student"]):
+        return record
+    entry = book.get((record["student"], record["assignment"]))
+    if entry is None:
+        return {**record, "reason": f"{record['reason']}; not in gradebook.db: the next run grades it again"}
+    cells, notes = [], []
+    for cell in record["cells"]:
+        given = entry["cells"].get(cell["grade_id"], cell["score"])
+        score = min(max(given, 0.0), cell["max_score"])
+        if given != cell["score"]:
+            notes.append(f"{cell['grade_id']} {_number(given)} (the grader gave {_number(cell['score'])})")
+        if score != given:
+            notes.append(f"{cell['grade_id']} counted as {_number(score)}, its points")
+        cells.append({**cell, "score": score})
+    reason = record["reason"] + (f"; graded in formgrader: {', '.join(notes)}" if notes else "")
+    penalty = min(entry["late_penalty"], record["max_score"])
+    return {**record, "cells": cells, "score": final_score(cells, penalty), "late_penalty": penalty,
+            "reason": reason, "comments": "; ".join(entry["comments"])}
 
 
 def _number(value):
@@ -74,25 +108,6 @@ def clean_field(value, limit=MAX_FIELD_CHARS):
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-@contextmanager
-def replacing(path):
-    """Yields a ``.partial`` path beside ``path`` to write; it replaces ``path`` only if the block
-    ends without an error, so a reader never sees a half-written file (and a failed write leaves none)."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        yield partial
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-def _atomic_copy(source, target):
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with replacing(target) as partial:
-        shutil.copyfile(source, partial)
-
-
 def keep_result_files(out, submission, result):
     """Copy a graded submission's feedback page and autograded notebook into ``out`` as soon as
     it is graded (its working folder is removed right after), in nbgrader's course layout:
@@ -113,9 +128,9 @@ def keep_result_files(out, submission, result):
             continue
         source = Path(result[key])
         try:
-            _atomic_copy(source, target_dir / source.name)
+            atomic_copy(source, target_dir / source.name)
             if (source.parent / "timestamp.txt").is_file():
-                _atomic_copy(source.parent / "timestamp.txt", target_dir / "timestamp.txt")
+                atomic_copy(source.parent / "timestamp.txt", target_dir / "timestamp.txt")
             kept[key] = str(target_dir / source.name)
         except OSError as error:
             kept[key] = None

@@ -1,4 +1,4 @@
-"""Collect: find every submission and say plainly what is wrong with the ones that cannot be graded.
+"""Collect: find every submission, read each one once, and say plainly what is wrong with the ones that cannot be graded.
 
 :func:`collect` takes any of the three inputs nbgrader produces or a teacher has at hand:
 
@@ -6,35 +6,36 @@
   ``SUBMISSIONS/<student>/<assignment>/<assignment>.ipynb``;
 - nbgrader's exchange ``inbound/`` layout (what ``nbgrader submit`` writes):
   ``INBOUND/<student>+<assignment>+<timestamp>[+<random>]/<assignment>.ipynb``, one folder per
-  submission; as in ``nbgrader collect``, only each student's latest one per assignment counts;
+  submission; as in ``nbgrader collect``, only each student's latest one per assignment counts,
+  and only entries the student made count (identity.py: who and when, from what a student
+  cannot write);
 - one notebook, ``<assignment>.ipynb``.
 
 Anything else (an empty folder, a course folder, one student's folder, a folder with nothing
 like a submission in it, another kind of file) raises :class:`WrongInput`, whose one-line
 message says what was expected and what was found. A folder holding both inbound submission
 folders and student folders is read as an inbound folder, its other entries reported as
-``wrong_layout``: anyone who can submit can create folders in inbound/, so nothing a student
-puts there may change how the whole folder is read (or stop the run).
+``wrong_layout``: anyone who can submit can create entries in inbound/, so nothing a student
+puts there may change how the whole folder is read, stop the run, or replace a classmate's grade.
 
-Nothing here executes or modifies a submission. Collect only looks at the file system (names,
-types, sizes; symbolic links are refused, they could point at the answers) and reads the
-submissions' ``timestamp.txt`` (at most 100 bytes each); a notebook's contents are read and
-checked by :func:`load_submission` in the grading worker, in parallel, with a size limit and
-under the worker's deadline.
+Nothing here executes or modifies a submission. The folder is walked through descriptors
+(snapshots.py): links are never followed below the folder the instructor named, and each
+gradable notebook is read once into the run's private copy, which is all that grading ever
+reads; its contents are checked by :func:`load_submission` in the grading worker, in parallel,
+with a size limit and under the worker's deadline.
 """
 
 import json
-import os
 import re
-import stat
 import warnings
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+from grader.identity import Owners, nbgrader_time, submission_time
+from grader.snapshots import MAX_NOTEBOOK_BYTES, Folder, NotThere, Unreadable
+
 # Matched against the WHOLE folder name (fullmatch: no trailing newline); the first character
 # is a letter or digit, so no id starts like a spreadsheet formula (= + - @).
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}")
@@ -56,12 +57,17 @@ ANY_LAYOUT = (f"a submitted/ folder ({SUBMITTED_LAYOUT}), an exchange inbound/ f
 
 STATUSES = {
     "pending": "found and gradable; grading replaces this status with its own (never in a report)",
-    "invalid": "the notebook is a symbolic link or not a regular file, empty, or larger than 20 MB",
+    "invalid": "the notebook is a symbolic link or not a regular file, has other hard links, is empty, or is "
+               "larger than 20 MB",
+    "unreadable": "the grader could not open or list the folder or file (its permissions); it is not graded",
     "invalid_student_id": "the student id (a student folder's name, or an inbound folder's first part) is not "
                           "valid: letters, digits and _ . @ + - only",
     "wrong_layout": "a file or folder is not where the layout puts it (a notebook directly in the student "
                     "folder, a file or link where a student folder belongs, an inbound/ entry not named "
                     "<student>+<assignment>+<timestamp>)",
+    "wrong_owner": "an inbound/ entry made by someone other than the student it names (--owners); it counts for "
+                   "nobody, and its row is named after the entry",
+    "not_on_roster": "the student is not on the roster (--roster); nothing of theirs is graded or added",
     "wrong_file_name": "the assignment folder holds notebooks, but none named <assignment>.ipynb",
     "missing": "the assignment folder holds no notebook",
     "unknown_assignment": "a folder names an assignment the course does not have",
@@ -76,15 +82,16 @@ class WrongInput(ValueError):
 
 @dataclass
 class Submission:
-    student: str
+    student: str  # a student id, or, where ``names_student`` is False, the name of the entry the row is about
     assignment: str
-    notebook: Path = None  # set when the submission can be graded
+    notebook: Path = None  # set when the submission can be graded: the grader's private copy of its bytes
     status: str = "pending"  # else why not: one of STATUSES
     reason: str = ""
-    result: dict = field(default_factory=dict)  # what grading it produced (worker.py): cells, feedback, ...
-    timestamp: str = None  # the text of its timestamp.txt, when nbgrader can read it
-    timestamp_file: Path = None  # where that file is (copy the text, not the file: it was checked)
+    timestamp: str = None  # when it was submitted, as nbgrader reads it (identity.py says from what)
     note: str = ""  # what collect noticed that grading does not change (also in reason)
+    source: str = ""  # where the notebook was found, as shown to the instructor
+    digest: str = None  # sha256 of the notebook's bytes, as read once
+    names_student: bool = True
 
 
 def visible(name):
@@ -96,40 +103,85 @@ def valid_student_id(name):
     return isinstance(name, str) and STUDENT_ID.fullmatch(name) is not None
 
 
-def collect(path, known_assignments):
+def collect(path, known_assignments, snapshots, owners=None, roster=None):
     """Every submission found at ``path``, gradable or not, sorted by student then assignment.
 
     ``path`` is a submitted/ folder, an inbound/ folder or one notebook (see the module's
-    docstring). Raises :class:`WrongInput` for anything else.
+    docstring); each gradable notebook is copied into ``snapshots`` (:class:`grader.snapshots.Snapshots`).
+    ``owners`` (:class:`grader.identity.Owners`, default: the system's users) decides whose
+    inbound entries count; with a ``roster`` (:class:`grader.identity.Roster`), students not on
+    it get one ``not_on_roster`` row each. Raises :class:`WrongInput` for anything else.
+    One row per (student, assignment).
     """
-    path, known = Path(path), set(known_assignments)
+    path, known, owners = Path(path), set(known_assignments), owners or Owners("system")
     if path.is_dir():
-        entries = _entries(path)
-        layout = _layout(path, entries, known)
-        found = _collect_inbound(entries, known) if layout == "inbound" else _collect_submitted(entries, known)
+        try:
+            root = Folder.open(path)
+        except OSError as error:
+            raise WrongInput(f"expected {ANY_LAYOUT}, found {_shown(path)}, which cannot be opened "
+                             f"({error.strerror})") from None
+        with root:
+            try:
+                entries = root.entries()
+            except Unreadable as problem:
+                raise WrongInput(f"expected {ANY_LAYOUT}, found {_shown(path)}, which {problem}") from None
+            if _layout(root, path, entries, known) == "inbound":
+                found = _collect_inbound(root, entries, known, snapshots, owners)
+            else:
+                found = _collect_submitted(root, entries, known, snapshots)
     elif path.suffix == ".ipynb" and (path.exists() or path.is_symlink()):
-        found = [_collect_notebook(path.absolute(), known)]
+        found = [_collect_notebook(path.absolute(), known, snapshots, owners)]
     elif path.exists():
         raise WrongInput(f"expected {ANY_LAYOUT}, found the file {_shown(path)}")
     else:
         raise WrongInput(f"expected {ANY_LAYOUT}, found nothing at {_shown(path)} (it does not exist)")
+    found = _outside_roster(_one_row_each(found), roster)
     return sorted(found + _not_submitted(found, known), key=lambda s: (s.student, s.assignment))
 
 
-def _entries(folder):
-    return sorted(entry for entry in Path(folder).iterdir() if not entry.name.startswith("."))
+def _one_row_each(found):
+    """One row per (student, assignment): a gradable one if there is one, the others noted in it.
+    (A stray copy beside the right folder must never take the place of the submission.)"""
+    rows = {}
+    for submission in found:
+        rows.setdefault((submission.student, submission.assignment), []).append(submission)
+    kept = []
+    for candidates in rows.values():
+        chosen = next((s for s in candidates if s.notebook is not None), candidates[0])
+        for other in candidates:
+            if other is not chosen:
+                _noted(chosen, f"not graded: {other.reason}")
+        kept.append(chosen)
+    return kept
+
+
+def _outside_roster(found, roster):
+    """Rows of students not on ``roster`` become one ``not_on_roster`` row per student."""
+    if roster is None:
+        return found
+    kept, outside = [], {}
+    for submission in found:
+        if submission.names_student and valid_student_id(submission.student) and submission.student not in roster:
+            outside.setdefault(submission.student, []).append(submission)
+        else:
+            kept.append(submission)
+    for student, rows in sorted(outside.items()):
+        kept.append(Submission(student, "", status="not_on_roster",
+                               reason=f"not on the roster ({visible(roster.shown)}); {len(rows)} entr"
+                               f"{'y' if len(rows) == 1 else 'ies'} found, none graded or added"))
+    return kept
 
 
 # --- Which layout: decided from names and types one or two levels down, never from contents.
 
 
-def _layout(folder, entries, known):
-    shown = _shown(folder)
+def _layout(root, path, entries, known):
+    shown = _shown(path)
     if not entries:
         raise WrongInput(f"expected {ANY_LAYOUT}, found an empty folder: {shown}")
     if any(_inbound_name(entry.name, known) for entry in entries):
         return "inbound"
-    if any(_holds_assignments(entry, known) for entry in entries
+    if any(_holds_assignments(root, entry, known) for entry in entries
            if entry.name not in COURSE_ENTRIES + EXCHANGE_ENTRIES):
         return "submitted"
     course = [entry for entry in entries if entry.name in COURSE_ENTRIES + EXCHANGE_ENTRIES]
@@ -141,9 +193,9 @@ def _layout(folder, entries, known):
                          f"({shown} has {_listing(course)}): pass {shown}/submitted "
                          f"({SUBMITTED_LAYOUT}) or the exchange's <exchange>/<course>/inbound")
     mine = [entry for entry in entries if _is_assignment_entry(entry, known)]
-    if mine and (folder.name in known or _inbound_name(folder.name, known)):
+    if mine and (path.name in known or _inbound_name(path.name, known)):
         notebook = next((e for e in mine if e.name.endswith(".ipynb")), mine[0])
-        every = folder.parent if _inbound_name(folder.name, known) else folder.parent.parent
+        every = path.parent if _inbound_name(path.name, known) else path.parent.parent
         raise WrongInput(f"expected a folder of submissions ({SUBMITTED_LAYOUT}), found one submission's "
                          f"folder ({shown} holds {_listing(mine)}): pass the folder that holds every "
                          f"submission, {_shown(every)}, or the notebook {shown}/{visible(notebook.name)} "
@@ -151,25 +203,29 @@ def _layout(folder, entries, known):
     if mine:
         raise WrongInput(f"expected a folder of student folders ({SUBMITTED_LAYOUT}), found one student's "
                          f"folder ({shown} holds {_listing(mine)}): pass the folder that holds it, "
-                         f"{_shown(folder.parent)}, or one notebook, {shown}/<assignment>/<assignment>.ipynb")
+                         f"{_shown(path.parent)}, or one notebook, {shown}/<assignment>/<assignment>.ipynb")
     raise WrongInput(f"expected {SUBMITTED_LAYOUT} or {INBOUND_LAYOUT} for one of the assignments "
                      f"({', '.join(sorted(known))}), found nothing like it in {shown} "
                      f"(it holds {_listing(entries)})")
 
 
-def _holds_assignments(entry, known):
+def _holds_assignments(root, entry, known):
     """A student folder: a real folder, not named after an assignment, holding an assignment folder or a notebook."""
-    if entry.is_symlink() or not entry.is_dir() or entry.name in known:
+    if not entry.is_folder or entry.name in known:
         return False
-    return any(_is_assignment_entry(child, known) for child in _entries(entry))
+    try:
+        with root.sub(entry.name) as folder:
+            return any(_is_assignment_entry(child, known) for child in folder.entries())
+    except Unreadable:
+        return False  # it gets its own row, if it turns out to be a student's
 
 
 def _is_assignment_entry(entry, known):
-    return entry.name.endswith(".ipynb") or (entry.name in known and entry.is_dir())
+    return entry.name.endswith(".ipynb") or (entry.name in known and entry.is_folder)
 
 
 def _listing(entries, most=5):
-    names = [visible(e.name) + ("/" if e.is_dir() and not e.is_symlink() else "") for e in entries]
+    names = [visible(e.name) + ("/" if e.is_folder else "") for e in entries]
     more = f" and {len(names) - most} more" if len(names) > most else ""
     return ", ".join(names[:most]) + more
 
@@ -180,38 +236,50 @@ def _shown(path, most=300):
     return text if len(text) <= most else text[:most] + "..."
 
 
+def _entry_row(name, status, reason):
+    """A row about an entry that is nobody's submission (misplaced, or made by someone else): named after it."""
+    return Submission(visible(name), "", status=status, reason=reason, names_student=False)
+
+
 # --- The submitted/ layout: SUBMISSIONS/<student>/<assignment>/<assignment>.ipynb
 
 
-def _collect_submitted(entries, known_assignments):
+def _collect_submitted(root, entries, known_assignments, snapshots):
     found = []
-    for student_dir in entries:
-        if student_dir.is_symlink() or not student_dir.is_dir():
-            found.append(Submission(visible(student_dir.stem), "", status="wrong_layout",
-                                    reason=f"{visible(student_dir.name)} is not a student folder; expected "
-                                    f"{SUBMITTED_LAYOUT}"))
-        elif not valid_student_id(student_dir.name):
-            found.append(Submission(visible(student_dir.name), "", status="invalid_student_id",
+    for entry in entries:
+        if not entry.is_folder:
+            found.append(_entry_row(Path(entry.name).stem, "wrong_layout",
+                                    f"{visible(entry.name)} is not a student folder; expected {SUBMITTED_LAYOUT}"))
+        elif not valid_student_id(entry.name):
+            found.append(Submission(visible(entry.name), "", status="invalid_student_id",
                                     reason="student folder names may use letters, digits and _ . @ + - only"))
         else:
-            found += _collect_student(student_dir, known_assignments)
+            try:
+                with root.sub(entry.name) as student_folder:
+                    found += _collect_student(student_folder, entry.name, known_assignments, snapshots)
+            except Unreadable as problem:
+                found.append(Submission(entry.name, "", status="unreadable", reason=f"the student folder {problem}"))
     return found
 
 
-def _collect_student(student_dir, known_assignments):
-    student = student_dir.name
+def _collect_student(student_folder, student, known_assignments, snapshots):
     found = []
-    for entry in _entries(student_dir):
-        if entry.is_dir() and not entry.is_symlink():
+    for entry in student_folder.entries():
+        if entry.is_folder:
             if entry.name in known_assignments:
-                found.append(_check_assignment_folder(student, entry, entry.name))
+                found.append(_check_assignment_folder(student, student_folder, entry.name, entry.name, snapshots))
             else:
                 found.append(_unknown_assignment(student, entry.name, known_assignments))
-        elif entry.suffix == ".ipynb":
-            assignment = entry.stem if entry.stem in known_assignments else entry.name
+        elif entry.kind == "link" and entry.name in known_assignments:
+            found.append(Submission(student, entry.name, status="wrong_layout",
+                                    reason=f"{entry.name} is a symbolic link, which is refused (it could point at "
+                                    "the answers); expected a folder"))
+        elif entry.name.endswith(".ipynb"):
+            stem = Path(entry.name).stem
+            assignment = stem if stem in known_assignments else entry.name
             found.append(Submission(student, assignment, status="wrong_layout",
                                     reason=f"{visible(entry.name)} is directly in the student folder; expected "
-                                    f"{student}/{visible(entry.stem)}/{visible(entry.stem)}.ipynb"))
+                                    f"{student}/{visible(stem)}/{visible(stem)}.ipynb"))
     return found
 
 
@@ -220,26 +288,64 @@ def _unknown_assignment(student, name, known_assignments):
                       reason=f"no assignment called {visible(name)!r}; known: {', '.join(sorted(known_assignments))}")
 
 
-def _check_assignment_folder(student, folder, assignment, note=""):
-    """The row for one submission folder that should hold ``<assignment>.ipynb`` (and maybe timestamp.txt)."""
-    notebook = folder / f"{assignment}.ipynb"
-    if not notebook.exists() and not notebook.is_symlink():
-        others = sorted(visible(p.name) for p in folder.glob("*.ipynb"))
-        if others:
-            return _noted(Submission(student, assignment, status="wrong_file_name",
-                                     reason=f"expected {assignment}.ipynb, found {', '.join(others)}"), note)
-        return _noted(Submission(student, assignment, status="missing", reason=f"{assignment}.ipynb is missing"), note)
-    problem = file_problem(notebook)
-    if problem:
-        return _noted(Submission(student, assignment, status="invalid", reason=problem), note)
-    submission = Submission(student, assignment, notebook=notebook)
-    timestamp_note = _add_timestamp(submission, folder / TIMESTAMP_FILE)
-    return _noted(submission, "; ".join(n for n in (note, timestamp_note) if n))
+@dataclass(frozen=True)
+class InboundClaim:
+    """What an inbound entry's name claims, to be checked against the entry itself."""
+
+    entry: str  # the entry's name
+    time: object  # the time in its name (naive UTC datetime)
+    owners: Owners
+
+
+def _check_assignment_folder(student, parent, folder_name, assignment, snapshots, claim=None, timestamp=True,
+                             note=""):
+    """The row for one submission folder that should hold ``<assignment>.ipynb``.
+
+    Its time comes from ``claim`` (an inbound entry: checked against the entry's owner and
+    ctime), else from its timestamp.txt if ``timestamp``, else there is none.
+    """
+    try:
+        folder = parent.sub(folder_name)
+    except Unreadable as problem:
+        return _noted(Submission(student, assignment, status="unreadable", reason=f"{visible(folder_name)} {problem}"),
+                      note)
+    with folder:
+        try:
+            names = [entry.name for entry in folder.entries()]
+        except Unreadable as problem:
+            return _noted(Submission(student, assignment, status="unreadable",
+                                     reason=f"{visible(folder_name)} {problem}"), note)
+        notebook = f"{assignment}.ipynb"
+        if notebook not in names:
+            others = sorted(visible(name) for name in names if name.endswith(".ipynb"))
+            if others:
+                return _noted(Submission(student, assignment, status="wrong_file_name",
+                                         reason=f"expected {notebook}, found {', '.join(others)}"), note)
+            return _noted(Submission(student, assignment, status="missing", reason=f"{notebook} is missing"), note)
+        if claim:
+            refusal = claim.owners.refusal(student, folder.stat().st_uid)
+            if refusal:  # it changed hands since it was listed
+                return _entry_row(claim.entry, "wrong_owner", f"{visible(claim.entry)}: {refusal}")
+        try:
+            snapshot = folder.copy_notebook(notebook, snapshots)
+        except Unreadable as problem:
+            return _noted(Submission(student, assignment, status="invalid", reason=str(problem)), note)
+        submission = Submission(student, assignment, notebook=snapshot.path, digest=snapshot.digest,
+                                source=f"{folder.shown}/{notebook}")
+        if claim:
+            refusal = claim.owners.refusal(student, snapshot.uid)
+            if refusal:
+                return _entry_row(claim.entry, "wrong_owner", f"{visible(claim.entry)}/{notebook}: {refusal}")
+            moment, time_note = submission_time(claim.time, max(folder.stat().st_ctime, snapshot.ctime), claim.owners)
+            submission.timestamp = nbgrader_time(moment)
+        else:
+            time_note = _add_timestamp(submission, folder) if timestamp else ""
+        return _noted(submission, "; ".join(n for n in (note, time_note) if n))
 
 
 def _noted(submission, note):
     if note:
-        submission.note = note
+        submission.note = f"{submission.note}; {note}" if submission.note else note
         submission.reason = f"{submission.reason}; {note}" if submission.reason else note
     return submission
 
@@ -247,7 +353,8 @@ def _noted(submission, note):
 def _not_submitted(found, known):
     """A row for each assignment someone submitted that a student (with a valid id) has no row for."""
     seen = {s.assignment for s in found if s.assignment in known}
-    students = {s.student for s in found if valid_student_id(s.student) and (s.status != "wrong_layout" or s.assignment)}
+    students = {s.student for s in found if s.names_student and valid_student_id(s.student)
+                and s.status != "not_on_roster" and (s.status != "wrong_layout" or s.assignment)}
     rows = []
     for student in sorted(students):
         submitted = {s.assignment for s in found if s.student == student}
@@ -263,7 +370,7 @@ def _not_submitted(found, known):
 class InboundName:
     student: str
     assignment: str
-    time: datetime  # the folder's timestamp as nbgrader's parse_utc reads it (naive, UTC)
+    time: object  # the folder's timestamp as nbgrader's parse_utc reads it (a naive UTC datetime)
 
 
 def _inbound_readings(name):
@@ -295,37 +402,44 @@ def _inbound_reading(name, known):
     return next((r for r in readings if r.assignment in known), readings[0] if readings else None)
 
 
-def _collect_inbound(entries, known):
+def _collect_inbound(root, entries, known, snapshots, owners):
+    """Each student's latest entry per assignment, among the entries that student made."""
     found, groups = [], {}
     for entry in entries:
         name = _inbound_reading(entry.name, known)
         if name is None:
-            found.append(Submission(visible(entry.name), "", status="wrong_layout",
-                                    reason=f"{visible(entry.name)} is not an nbgrader submission folder; "
-                                    f"this is an inbound folder, expected {INBOUND_LAYOUT}"))
-        else:
-            groups.setdefault((name.student, name.assignment), []).append((name.time, entry))
-    for (student, assignment), folders in sorted(groups.items()):
-        _, latest = max(folders)  # nbgrader collect: the latest timestamp counts
-        note = f"latest of {len(folders)} submissions" if len(folders) > 1 else ""
+            found.append(_entry_row(entry.name, "wrong_layout", f"{visible(entry.name)} is not an nbgrader submission "
+                                    f"folder; this is an inbound folder, expected {INBOUND_LAYOUT}"))
+            continue
+        refusal = owners.refusal(name.student, entry.uid) if valid_student_id(name.student) else None
+        if refusal:
+            found.append(_entry_row(entry.name, "wrong_owner", f"{visible(entry.name)}: {refusal}"))
+            continue
+        time, _ = submission_time(name.time, entry.ctime, owners)
+        groups.setdefault((name.student, name.assignment), []).append((time, entry.name, entry, name))
+    for (student, assignment), candidates in sorted(groups.items()):
+        _, _, latest, name = max(candidates)  # nbgrader collect: the latest counts (then the last name)
+        note = f"latest of {len(candidates)} submissions" if len(candidates) > 1 else ""
         if not valid_student_id(student):
             found.append(Submission(visible(student), visible(assignment), status="invalid_student_id",
                                     reason="student ids may use letters, digits and _ . @ + - only"))
         elif assignment not in known:
             found.append(_unknown_assignment(student, assignment, known))
-        elif latest.is_symlink() or not latest.is_dir():
+        elif not latest.is_folder:
             found.append(_noted(Submission(student, assignment, status="wrong_layout",
                                            reason=f"{visible(latest.name)} is not a folder (or is a symbolic "
                                            f"link); expected {INBOUND_LAYOUT}"), note))
         else:
-            found.append(_check_assignment_folder(student, latest, assignment, note))
+            claim = InboundClaim(latest.name, name.time, owners)
+            found.append(_check_assignment_folder(student, root, latest.name, assignment, snapshots, claim=claim,
+                                                  note=note))
     return found
 
 
 # --- One notebook: <assignment>.ipynb, best inside <student>/<assignment>/ or an inbound folder.
 
 
-def _collect_notebook(path, known):
+def _collect_notebook(path, known, snapshots, owners):
     assignment = path.stem
     if assignment not in known:
         names = ", ".join(f"{a}.ipynb" for a in sorted(known))
@@ -333,55 +447,56 @@ def _collect_notebook(path, known):
     folder = path.parent
     inbound = _inbound_name(folder.name, known)
     if folder.name == assignment and valid_student_id(folder.parent.name) and folder.parent.name not in COURSE_ENTRIES:
-        student, source = folder.parent.name, f"{folder.parent.name}/{assignment}/{assignment}.ipynb"
+        student, source, claim = folder.parent.name, f"{folder.parent.name}/{assignment}/{assignment}.ipynb", None
     elif inbound and inbound.assignment == assignment and valid_student_id(inbound.student):
         student, source = inbound.student, f"the inbound folder {folder.name}"
+        claim = InboundClaim(folder.name, inbound.time, owners)
     else:
-        return _noted(_checked_notebook_file("student", assignment, path, None),
+        return _noted(_one_notebook("student", assignment, folder, snapshots, None, timestamp=False),
                       f"graded as student 'student': the path is not <student>/{assignment}/{assignment}.ipynb "
                       "with a valid student id")
-    return _noted(_checked_notebook_file(student, assignment, path, folder / TIMESTAMP_FILE),
+    return _noted(_one_notebook(student, assignment, folder, snapshots, claim),
                   f"graded as student {student!r}, from {visible(source)}")
 
 
-def _checked_notebook_file(student, assignment, path, timestamp_file):
-    problem = file_problem(path)
-    if problem:
-        return Submission(student, assignment, status="invalid", reason=problem)
-    submission = Submission(student, assignment, notebook=path)
-    note = _add_timestamp(submission, timestamp_file) if timestamp_file else ""
-    return _noted(submission, note)
+def _one_notebook(student, assignment, folder, snapshots, claim, timestamp=True):
+    try:
+        parent = Folder.open(folder.parent)
+    except OSError as error:
+        return Submission(student, assignment, status="unreadable", reason=f"cannot be opened ({error.strerror})")
+    with parent:
+        if claim:
+            try:
+                entry = next(e for e in parent.entries() if e.name == folder.name)
+            except (Unreadable, StopIteration):
+                return Submission(student, assignment, status="unreadable", reason="its folder cannot be listed")
+            refusal = claim.owners.refusal(student, entry.uid)
+            if refusal:
+                return _entry_row(claim.entry, "wrong_owner", f"{visible(claim.entry)}: {refusal}")
+        return _check_assignment_folder(student, parent, folder.name, assignment, snapshots, claim=claim,
+                                        timestamp=timestamp)
 
 
-# --- timestamp.txt: the submission time nbgrader autograde records (and late penalties use).
+# --- timestamp.txt of the submitted/ layout: the submission time nbgrader autograde records.
 
 
-def _add_timestamp(submission, path):
-    """Set the submission's timestamp from ``path`` if nbgrader can read it; else say why not."""
-    if not path.exists() and not path.is_symlink():
+def _add_timestamp(submission, folder):
+    """Set the submission's timestamp from its folder's timestamp.txt if nbgrader can read it; else say why not."""
+    try:
+        data = folder.read_small(TIMESTAMP_FILE, MAX_TIMESTAMP_BYTES)
+    except NotThere:
         return ""
-    text, problem = _read_timestamp(path)
+    except Unreadable as problem:
+        return f"{TIMESTAMP_FILE} ignored: {problem}"
+    text, problem = _checked_timestamp(data)
     if problem:
         return f"{TIMESTAMP_FILE} ignored: {problem}"
-    submission.timestamp, submission.timestamp_file = text, path
+    submission.timestamp = text
     return ""
 
 
-def _read_timestamp(path):
-    """``(text, None)`` for a timestamp nbgrader reads, else ``(None, what is wrong)``; reads at most 100 bytes."""
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as error:
-        return None, f"cannot be opened ({error.strerror or error}; symbolic links are refused)"
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            return None, "not a regular file"
-        if info.st_size > MAX_TIMESTAMP_BYTES:
-            return None, f"longer than {MAX_TIMESTAMP_BYTES} bytes"
-        data = os.read(handle, MAX_TIMESTAMP_BYTES)
-    finally:
-        os.close(handle)
+def _checked_timestamp(data):
+    """``(text, None)`` for a timestamp nbgrader reads, else ``(None, what is wrong)``."""
     try:
         text = data.decode("utf-8").strip()
     except UnicodeDecodeError:
@@ -411,8 +526,7 @@ def _parse_timestamp(text):
 def file_problem(path):
     """None if ``path`` is a regular, non-empty file within the size limit, else what is wrong.
 
-    Only the file system is asked here (collect stays fast whatever the files hold);
-    the contents are checked by :func:`load_submission`, in the grading workers.
+    For the grader's own copies (the worker checks the one it is given before reading it).
     """
     path = Path(path)
     if path.is_symlink() or not path.is_file():

@@ -24,7 +24,7 @@ from grader.hidden_tests import hide_reference_code
 from grader.judge import judge
 from grader.preprocessors import EXECUTION_MARKS, KERNEL_EVENTS, ExecuteUntilKernelFails, HideHiddenTests
 from grader.profile import StepClock
-from grader.report import replacing
+from grader.atomic import replacing
 from grader.sandbox import KERNEL_NAME, Limits, open_to_sandbox, write_kernelspec
 from grader.submissions import InvalidSubmission, load_submission
 

@@ -1,17 +1,33 @@
 """collect: which submissions a folder (or one notebook) holds, in nbgrader's submitted/ and
 inbound/ layouts, and a clear WrongInput for anything else. File system only: no grading runs."""
 
+import atexit
 import datetime
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
+from grader.identity import Owners
+from grader.snapshots import Snapshots
 from grader.submissions import STATUSES, WrongInput, collect
 
 GD, EWA = "01_gd", "02_ewa"
 KNOWN = {GD, EWA}
 # nbgrader's default timestamp_format, "%Y-%m-%d %H:%M:%S.%f %Z", in UTC.
 T1, T2, T3 = "2024-03-01 09:00:00.000001 UTC", "2024-03-01 10:00:00.5 UTC", "2024-03-02 08:00:00 UTC"
+
+
+ANYONE = Owners("any")  # these tests make every entry as one user; identity checks: tests/test_hardening.py
+SNAPSHOTS = Path(tempfile.mkdtemp(prefix="collect-snapshots-"))
+atexit.register(shutil.rmtree, SNAPSHOTS, ignore_errors=True)
+
+
+def gather(path, known=KNOWN, owners=ANYONE, roster=None):
+    """collect, with the notebooks it reads copied outside the folder it reads."""
+    return collect(path, known, Snapshots(tempfile.mkdtemp(dir=SNAPSHOTS)), owners=owners, roster=roster)
 
 
 def notebook(folder, name, content=b'{"cells": []}'):
@@ -46,7 +62,7 @@ def rows_by_key(rows):
 
 def wrong_input(path, known=KNOWN):
     with pytest.raises(WrongInput) as raised:
-        collect(path, known)
+        gather(path, known)
     message = str(raised.value)
     assert "\n" not in message and message.startswith("expected ")
     return message
@@ -59,11 +75,13 @@ def test_submitted_layout_gives_gradable_rows_with_their_timestamps(tmp_path):
     submitted(tmp_path, "ada", GD, timestamp=f"{T1}\n")
     submitted(tmp_path, "bob", GD)
     submitted(tmp_path, "bob", EWA, timestamp=T2)
-    rows = rows_by_key(collect(tmp_path, KNOWN))
+    rows = rows_by_key(gather(tmp_path))
     ada, bob_gd, bob_ewa = rows["ada", GD], rows["bob", GD], rows["bob", EWA]
-    assert ada.notebook == tmp_path / "ada" / GD / f"{GD}.ipynb" and ada.status == "pending"
-    assert (ada.timestamp, ada.timestamp_file) == (T1, tmp_path / "ada" / GD / "timestamp.txt")
-    assert (bob_gd.timestamp, bob_gd.timestamp_file, bob_gd.reason) == (None, None, "")
+    assert ada.source == str(tmp_path / "ada" / GD / f"{GD}.ipynb") and ada.status == "pending"
+    assert ada.notebook.read_bytes() == (tmp_path / "ada" / GD / f"{GD}.ipynb").read_bytes()
+    assert SNAPSHOTS in ada.notebook.parents, "graded from the grader's own copy"
+    assert ada.timestamp == T1
+    assert (bob_gd.timestamp, bob_gd.reason) == (None, "")
     assert bob_ewa.timestamp == T2
     assert rows["ada", EWA].status == "not_submitted" and rows["ada", EWA].notebook is None
 
@@ -79,22 +97,24 @@ def test_submitted_layout_mistakes_keep_their_statuses(tmp_path):
     submitted(tmp_path, "eve\n", GD)
     (tmp_path / "stray.csv").write_text("a,b\n")
     (tmp_path / "linked_student").symlink_to(tmp_path / "ok")
-    rows = rows_by_key(collect(tmp_path, KNOWN))
+    rows = rows_by_key(gather(tmp_path))
     assert rows["missing", GD].status == "missing" and "is missing" in rows["missing", GD].reason
     assert rows["wrong_name", GD].status == "wrong_file_name" and "found my_work.ipynb" in rows["wrong_name", GD].reason
     assert rows["flat", GD].status == "wrong_layout" and f"expected flat/{GD}/{GD}.ipynb" in rows["flat", GD].reason
     assert rows["unknown", "99_nonexistent"].status == "unknown_assignment"
     assert rows["unknown", GD].status == "not_submitted"
-    assert rows["link", GD].status == "invalid" and "symbolic links" in rows["link", GD].reason
+    assert rows["link", GD].status == "invalid" and "symbolic link" in rows["link", GD].reason
     assert rows["eve\\n", ""].status == "invalid_student_id"
     assert rows["stray", ""].status == "wrong_layout" and rows["linked_student", ""].status == "wrong_layout"
-    assert {row.status for row in rows.values()} == set(STATUSES), "one tree shows every status collect has"
+    # The statuses about who may submit, and what the grader may read, are in tests/test_hardening.py.
+    elsewhere = {"wrong_owner", "not_on_roster", "unreadable"}
+    assert {row.status for row in rows.values()} == set(STATUSES) - elsewhere, "one tree shows every other status"
 
 
 def test_a_student_named_like_a_course_folder_is_still_a_student(tmp_path):
     submitted(tmp_path, "source", GD)
     submitted(tmp_path, "ada", GD)
-    assert {row.student for row in collect(tmp_path, KNOWN) if row.notebook} == {"source", "ada"}
+    assert {row.student for row in gather(tmp_path) if row.notebook} == {"source", "ada"}
 
 
 @pytest.mark.parametrize("content, problem", [
@@ -109,8 +129,8 @@ def test_a_student_named_like_a_course_folder_is_still_a_student(tmp_path):
 def test_an_unreadable_timestamp_is_dropped_with_a_note_and_the_submission_kept(tmp_path, content, problem):
     path = submitted(tmp_path, "ada", GD)
     (path.parent / "timestamp.txt").write_bytes(content)
-    (row,) = collect(tmp_path, KNOWN)
-    assert (row.status, row.notebook, row.timestamp, row.timestamp_file) == ("pending", path, None, None)
+    (row,) = gather(tmp_path)
+    assert (row.status, row.source, row.timestamp) == ("pending", str(path), None)
     assert row.note.startswith("timestamp.txt ignored") and problem in row.note and row.reason == row.note
 
 
@@ -126,7 +146,7 @@ def test_a_timestamp_that_is_no_regular_file_is_never_read(tmp_path, kind):
         os.mkfifo(target)  # reading it would wait forever for a writer
     else:
         target.mkdir()
-    (row,) = [r for r in collect(tmp_path, KNOWN) if r.student == "ada"]
+    (row,) = [r for r in gather(tmp_path) if r.student == "ada"]
     assert row.status == "pending" and row.timestamp is None and "timestamp.txt ignored" in row.note
 
 
@@ -138,12 +158,12 @@ def test_inbound_keeps_each_students_latest_submission_by_nbgraders_reading_of_t
     latest = inbound(tmp_path, "ada", GD, "2024-03-01 12:00:00.5 CET")  # 11:00 UTC: later than T2
     inbound(tmp_path, "ada", GD, T2, random=None)  # add_random_string off
     inbound(tmp_path, "bob", EWA, T3)
-    rows = rows_by_key(collect(tmp_path, KNOWN))
+    rows = rows_by_key(gather(tmp_path))
     ada = rows["ada", GD]
-    assert ada.notebook == latest / f"{GD}.ipynb" and ada.status == "pending"
-    assert (ada.timestamp, ada.timestamp_file) == ("2024-03-01 12:00:00.5 CET", latest / "timestamp.txt")
+    assert ada.source == str(latest / f"{GD}.ipynb") and ada.status == "pending"
+    assert ada.timestamp == "2024-03-01 11:00:00.500000 UTC", "the time in the entry's name, in UTC"
     assert ada.note == "latest of 3 submissions" and "latest of 3 submissions" in ada.reason
-    assert rows["bob", EWA].timestamp == T3 and rows["bob", EWA].note == ""
+    assert rows["bob", EWA].timestamp == "2024-03-02 08:00:00.000000 UTC" and rows["bob", EWA].note == ""
     assert rows["ada", EWA].status == rows["bob", GD].status == "not_submitted"
     assert len(rows) == 4, "superseded submissions are not rows"
 
@@ -152,16 +172,16 @@ def test_inbound_latest_counts_even_when_it_is_broken(tmp_path):
     inbound(tmp_path, "ada", GD, T1)
     broken = inbound(tmp_path, "ada", GD, T2)
     (broken / f"{GD}.ipynb").unlink()
-    (row,) = collect(tmp_path, KNOWN)
+    (row,) = gather(tmp_path)
     assert row.status == "missing" and row.reason == f"{GD}.ipynb is missing; latest of 2 submissions"
 
 
 def test_inbound_reads_student_ids_with_a_plus_as_nbgrader_does_and_better(tmp_path):
     with_random = inbound(tmp_path, "ada+1", GD, T1)
     without_random = inbound(tmp_path, "bob+2", GD, T1, random=None)  # nbgrader collect misreads this one
-    rows = rows_by_key(collect(tmp_path, KNOWN))
-    assert rows["ada+1", GD].notebook == with_random / f"{GD}.ipynb"
-    assert rows["bob+2", GD].notebook == without_random / f"{GD}.ipynb"
+    rows = rows_by_key(gather(tmp_path))
+    assert rows["ada+1", GD].source == str(with_random / f"{GD}.ipynb")
+    assert rows["bob+2", GD].source == str(without_random / f"{GD}.ipynb")
 
 
 def test_inbound_names_read_as_nbgrader_collect_reads_them(tmp_path):
@@ -185,7 +205,7 @@ def test_inbound_mistakes_are_rows_and_never_stop_the_run(tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     (tmp_path / "ada+01_gd+not a time+Qm9vGhIgd_-x").mkdir()
     (tmp_path / f"bob+{GD}+{T1}+Qm9vGhIgd_-x").symlink_to(tmp_path / "mallory" / GD)
-    rows = rows_by_key(collect(tmp_path, KNOWN))
+    rows = rows_by_key(gather(tmp_path))
     assert rows["ada", GD].status == "pending"
     assert rows["ada", "99_other"].status == "unknown_assignment"
     assert rows["eve\\n", GD].status == "invalid_student_id"
@@ -194,11 +214,11 @@ def test_inbound_mistakes_are_rows_and_never_stop_the_run(tmp_path):
     assert rows["bob", GD].status == "wrong_layout" and "symbolic" in rows["bob", GD].reason
 
 
-def test_an_inbound_timestamp_file_that_disagrees_is_still_checked(tmp_path):
+def test_an_inbound_timestamp_file_is_never_read_the_entrys_name_says_when(tmp_path):
     folder = inbound(tmp_path, "ada", GD, T1)
-    (folder / "timestamp.txt").write_text("not a time")
-    (row,) = collect(tmp_path, KNOWN)
-    assert row.status == "pending" and row.timestamp is None and "timestamp.txt ignored" in row.note
+    (folder / "timestamp.txt").write_text("2020-01-01 00:00:00 UTC")  # the student wrote this one
+    (row,) = gather(tmp_path)
+    assert row.status == "pending" and row.timestamp == "2024-03-01 09:00:00.000001 UTC" and row.note == ""
 
 
 # --- One notebook
@@ -206,39 +226,39 @@ def test_an_inbound_timestamp_file_that_disagrees_is_still_checked(tmp_path):
 
 def test_one_notebook_in_the_submitted_layout_takes_student_and_timestamp_from_its_path(tmp_path):
     path = submitted(tmp_path, "ada", GD, timestamp=T1)
-    (row,) = collect(path, KNOWN)
-    assert (row.student, row.assignment, row.notebook, row.timestamp) == ("ada", GD, path, T1)
+    (row,) = gather(path)
+    assert (row.student, row.assignment, row.source, row.timestamp) == ("ada", GD, str(path), T1)
     assert row.note == f"graded as student 'ada', from ada/{GD}/{GD}.ipynb"
 
 
 def test_one_notebook_in_an_inbound_folder_takes_its_student_from_the_folder(tmp_path):
     folder = inbound(tmp_path, "ada", GD, T2)
-    (row,) = collect(folder / f"{GD}.ipynb", KNOWN)
-    assert (row.student, row.timestamp) == ("ada", T2) and "inbound folder" in row.note
+    (row,) = gather(folder / f"{GD}.ipynb")
+    assert (row.student, row.timestamp) == ("ada", "2024-03-01 10:00:00.500000 UTC") and "inbound folder" in row.note
 
 
 def test_a_loose_notebook_is_graded_as_student_and_says_so(tmp_path, monkeypatch):
     notebook(tmp_path / "Downloads", f"{EWA}.ipynb")
     (tmp_path / "Downloads" / "timestamp.txt").write_text(T1)  # not a submission folder: not read
     monkeypatch.chdir(tmp_path / "Downloads")
-    (row,) = collect(f"{EWA}.ipynb", KNOWN)
+    (row,) = gather(f"{EWA}.ipynb")
     assert (row.student, row.assignment, row.status, row.timestamp) == ("student", EWA, "pending", None)
-    assert row.notebook == tmp_path / "Downloads" / f"{EWA}.ipynb" and row.notebook.is_absolute()
+    assert row.source == str(tmp_path / "Downloads" / f"{EWA}.ipynb")
     assert "graded as student 'student'" in row.reason
 
 
 @pytest.mark.parametrize("folder", ["=1+2", "source", "release"])
 def test_one_notebook_in_a_hostile_or_course_folder_is_graded_as_student(tmp_path, folder):
     path = submitted(tmp_path, folder, GD, timestamp=T1)
-    (row,) = collect(path, KNOWN)
+    (row,) = gather(path)
     assert (row.student, row.status, row.timestamp) == ("student", "pending", None)
 
 
 def test_one_notebook_that_is_a_symlink_is_refused(tmp_path):
     answers = notebook(tmp_path / "answers", "key.ipynb")
     (tmp_path / f"{GD}.ipynb").symlink_to(answers)
-    (row,) = collect(tmp_path / f"{GD}.ipynb", KNOWN)
-    assert row.status == "invalid" and row.notebook is None and "symbolic links" in row.reason
+    (row,) = gather(tmp_path / f"{GD}.ipynb")
+    assert row.status == "invalid" and row.notebook is None and "symbolic link" in row.reason
 
 
 # --- Wrong input: a clear error naming what was expected and what was found

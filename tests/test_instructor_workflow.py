@@ -7,12 +7,14 @@ grades into it again.
 """
 
 import csv
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -33,6 +35,7 @@ CLASS = {
     "dee": ("correct", LATE, 0.0),  # late, and --late-penalty zero
     "eve": ("cheat_patch_asserts", ON_TIME, 0.0),  # nbgrader passes it, the judge does not
 }
+STRAY_COPY = "ada"
 OPTIONS = ["--jobs", "2", "--cell-timeout", "8", "--memory", "1024", "--due", DUE, "--late-penalty", "zero"]
 
 
@@ -77,6 +80,8 @@ def graded_class(tmp_path_factory):
         folder.mkdir(parents=True)
         content = released if case == "untouched" else corpus[case][1]
         nbformat.write(content, folder / f"{ASSIGNMENT}.ipynb")
+        if student == STRAY_COPY:  # a copy beside the right folder must never take its place, in any run
+            nbformat.write(released, folder.parent / f"{ASSIGNMENT}.ipynb")
         if timestamp:
             (folder / "timestamp.txt").write_text(timestamp)
     out = tmp_path_factory.mktemp("grades")
@@ -124,12 +129,16 @@ def test_formgrader_lists_the_graded_submissions(graded_class):
 
 
 def test_nbgrader_export_equals_grades_csv(graded_class, tmp_path):
-    exported = tmp_path / "export.csv"
+    _nbgrader_export_agrees(graded_class["out"], tmp_path)
+
+
+def _nbgrader_export_agrees(out, tmp_path):
+    exported = tmp_path / "nbgrader-export.csv"
     completed = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "export", "--to", str(exported)],
-                               cwd=graded_class["out"], capture_output=True, text=True, env=_env(), timeout=120)
+                               cwd=out, capture_output=True, text=True, env=_env(), timeout=120)
     assert completed.returncode == 0, completed.stderr
     theirs = {(r["student_id"], r["assignment"]): r for r in _read_csv(exported)}
-    ours = _rows(graded_class["out"])
+    ours = _rows(out)
     assert set(theirs) == set(ours)
     for key, row in ours.items():
         assert float(theirs[key]["score"]) == float(row["score"]), key
@@ -181,6 +190,111 @@ def test_rerunning_the_same_command_changes_nothing(graded_class, tmp_path):
     assert _gradebook_scores(out) == scores
     assert "0 graded now" in completed.stdout, completed.stdout
     print(f"rerun: {seconds:.1f} s (the first run took {graded_class['seconds']:.1f} s)")
+
+
+def test_a_rerun_with_other_grading_settings_grades_again(graded_class, tmp_path):
+    """dee was late and got 0 under --late-penalty zero; the same command with --late-penalty none
+    grades her again (the setting is part of what a grade was given for) and she gets her 4."""
+    out = _copy_out(graded_class, tmp_path)
+    options = [*OPTIONS[:-1], "none"]
+    completed = subprocess.run([sys.executable, "-m", "grader", "autograde", str(graded_class["submissions"]), "--out",
+                                str(out), "--student", "dee", *options], capture_output=True, text=True, env=_env(),
+                               timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert "1 graded now" in completed.stdout, completed.stdout
+    dee = _rows(out)[("dee", ASSIGNMENT)]
+    assert (float(dee["score"]), float(dee["late_penalty"]), float(dee["seconds_late"])) == (4.0, 0.0, 30 * 3600)
+
+
+def test_corrupt_records_are_set_aside_and_their_submissions_graded_again(graded_class, tmp_path):
+    """A truncated record, one with a wrong type, one claiming 1e300 points: each is set aside with a
+    warning that names it, its submission is graded again, and every grade ends as it was."""
+    from grader.records import record_key
+
+    out = _copy_out(graded_class, tmp_path)
+    before = _rows(out)
+    paths = {student: out / "records" / f"{record_key(student, ASSIGNMENT)}.json" for student in ("ada", "ben", "cy")}
+    paths["ada"].write_text(paths["ada"].read_text()[:40])
+    ben = json.loads(paths["ben"].read_text())
+    paths["ben"].write_text(json.dumps({**ben, "cells": "all of them"}))
+    cy = json.loads(paths["cy"].read_text())
+    paths["cy"].write_text(json.dumps({**cy, "score": 1e300}))
+    completed, _ = _cli(graded_class["submissions"], out)
+    assert completed.returncode == 0, completed.stderr
+    assert "Traceback" not in completed.stderr
+    for path in paths.values():
+        assert f"record {path} set aside" in completed.stderr
+    assert "3 graded now" in completed.stdout, completed.stdout
+    assert len(list((out / "records" / "set-aside").glob("*.json"))) == 3
+    fields = ("score", "max_score", "status")
+    assert {k: [r[f] for f in fields] for k, r in _rows(out).items()} == {k: [r[f] for f in fields] for k, r in before.items()}
+
+
+@contextmanager
+def _formgrader(out, tmp_path):
+    """nbgrader's formgrader served from ``out`` as from a course: yields its base URL."""
+    import urllib.request
+
+    port = _free_port()
+    log = (tmp_path / "formgrader.log").open("w")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "server", f"--port={port}", "--no-browser", "--allow-root",
+         "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+         "--ServerApp.jpserver_extensions={'nbgrader.server_extensions.formgrader': True}",
+         f"--ServerApp.root_dir={out}", f"--CourseDirectory.root={out}"],
+        cwd=out, env={**_env(), "JUPYTER_CONFIG_DIR": str(tmp_path / "config")},
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(lambda: _answers(f"{base}/api/status", urllib.request), seconds=60)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+
+
+def _api(method, url, body=None):
+    import urllib.request
+
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def test_a_manual_grade_given_in_formgrader_reaches_every_report_and_survives_a_regrade(graded_class, tmp_path):
+    """ben's test_ewa (3/3 by the grader) is given 1.5 and a comment in formgrader, through its own API:
+    the export and grades.csv say 1.5 at once, nbgrader export agrees, and regrading ben (--force, same
+    notebook) keeps the instructor's grade."""
+    from grader.course import nbgrader_api
+
+    out = _copy_out(graded_class, tmp_path)
+    (submission,) = [s for s in nbgrader_api(out).get_notebook_submissions(ASSIGNMENT, ASSIGNMENT)
+                     if s["student"] == "ben"]
+    with _formgrader(out, tmp_path) as base:
+        grades = _api("GET", f"{base}/formgrader/api/grades?submission_id={submission['id']}")
+        (grade,) = [g for g in grades if g["name"] == "test_ewa"]
+        assert grade["auto_score"] == 3.0
+        _api("PUT", f"{base}/formgrader/api/grade/{grade['id']}", {"manual_score": 1.5})
+        comments = _api("GET", f"{base}/formgrader/api/comments?submission_id={submission['id']}")
+        (comment,) = [c for c in comments if c["name"] == "ewa"]
+        _api("PUT", f"{base}/formgrader/api/comment/{comment['id']}", {"manual_comment": "=see me, ben"})
+
+    exported = tmp_path / "export.csv"
+    completed = subprocess.run([sys.executable, "-m", "grader", "export", str(out), "--out", str(exported)],
+                               capture_output=True, text=True, env=_env(), timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert {row["student_id"]: row[ASSIGNMENT] for row in _read_csv(exported)}["ben"] == "1.5"
+    ben = _rows(out)[("ben", ASSIGNMENT)]
+    assert ben["score"] == "1.5" and "graded in formgrader: test_ewa 1.5 (the grader gave 3)" in ben["reason"]
+    assert ben["comments"] == "'ewa: =see me, ben", "a comment is text, never a formula"
+    _nbgrader_export_agrees(out, tmp_path)
+
+    completed, _ = _cli(graded_class["submissions"], out, "--student", "ben", "--force")
+    assert completed.returncode == 0, completed.stderr
+    assert _rows(out)[("ben", ASSIGNMENT)]["score"] == "1.5"
+    assert _gradebook_scores(out)[("ben", "test_ewa")] == (3.0, 1.5, 1.5)
 
 
 def _start(submissions, out):
@@ -271,40 +385,22 @@ def _free_port():
 def test_formgrader_opens_a_graded_submission_from_the_output_folder(graded_class, tmp_path):
     """nbgrader's formgrader, served from the output folder as from a course, shows eve's graded
     notebook with the judge's 0; a screenshot is kept in tests/artifacts/e2e/."""
-    import urllib.request
-
     from browser import ARTIFACTS, launch_chromium
 
     from grader.course import nbgrader_api
 
     (submission,) = [s for s in nbgrader_api(graded_class["out"]).get_notebook_submissions(ASSIGNMENT, ASSIGNMENT)
                      if s["student"] == "eve"]
-    port = _free_port()
-    log = (tmp_path / "formgrader.log").open("w")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyter"), "server", f"--port={port}", "--no-browser", "--allow-root",
-         "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-         "--ServerApp.jpserver_extensions={'nbgrader.server_extensions.formgrader': True}",
-         f"--ServerApp.root_dir={graded_class['out']}", f"--CourseDirectory.root={graded_class['out']}"],
-        cwd=graded_class["out"], env={**_env(), "JUPYTER_CONFIG_DIR": str(tmp_path / "config")},
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_for(lambda: _answers(f"{base}/api/status", urllib.request), seconds=60)
-        with launch_chromium() as browser:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.goto(f"{base}/formgrader/submissions/{submission['id']}/?index=0")
-            page.wait_for_selector("text=test_ewa", timeout=30_000)
-            text = page.inner_text("body")
-            page.get_by_text("test_ewa").first.scroll_into_view_if_needed()  # the graded cell and its score box
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "formgrader_submission.png"), full_page=False)
-        assert "eve" in text or "Submission" in text
-        assert "test_ewa" in text and "def ewa" in text
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
+    with _formgrader(graded_class["out"], tmp_path) as base, launch_chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(f"{base}/formgrader/submissions/{submission['id']}/?index=0")
+        page.wait_for_selector("text=test_ewa", timeout=30_000)
+        text = page.inner_text("body")
+        page.get_by_text("test_ewa").first.scroll_into_view_if_needed()  # the graded cell and its score box
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "formgrader_submission.png"), full_page=False)
+    assert "eve" in text or "Submission" in text
+    assert "test_ewa" in text and "def ewa" in text
 
 
 def _answers(url, request):

@@ -1,0 +1,77 @@
+"""What a grading process (or a Dask worker) sends back, checked before anything is written.
+
+A local grading process is the grader's own code, but it reads what the sandbox sends; a Dask
+worker is another machine. Either way the parent takes a result only in the shape it expects:
+a known status, one entry per graded cell of the assignment with scores between 0 and the
+cell's points, finite lateness, text fields, and files only inside that submission's own
+working folder. Anything else becomes a ``grader_error`` for that submission, with the reason,
+and nothing of it is written (:func:`checked_result`).
+"""
+
+import math
+from datetime import datetime
+from pathlib import Path
+
+from grader.records import GRADING_STATUSES
+
+MAX_REASON = 2000  # cleaned to 300 characters later; a longer one is not a result this grader writes
+FILE_KEYS = ("autograded", "feedback")
+
+
+class MalformedResult(ValueError):
+    """The result is not one the grader's own worker writes."""
+
+
+def checked_result(result, points, work_dir):
+    """``result`` if it is sound for an assignment whose graded cells are ``points`` (``{grade_id: max}``)
+    and whose files are under ``work_dir``; else a ``grader_error`` result saying what was wrong."""
+    try:
+        return _checked(result, points, Path(work_dir).resolve())
+    except MalformedResult as problem:
+        return {"status": "grader_error", "cells": [],
+                "reason": f"the grading process returned a result that cannot be right ({problem}); nothing of it "
+                          "was kept (a broken or rogue worker)"}
+
+
+def _checked(result, points, work_dir):
+    if not isinstance(result, dict):
+        raise MalformedResult("not an object")
+    status = result.get("status")
+    if status not in GRADING_STATUSES:
+        raise MalformedResult("unknown status")
+    if not isinstance(result.get("reason", ""), str) or len(result.get("reason", "")) > MAX_REASON:
+        raise MalformedResult("reason is not short text")
+    cells = result.get("cells") or []
+    if not isinstance(cells, list):
+        raise MalformedResult("cells is not a list")
+    seen = set()
+    for cell in cells:
+        grade_id = cell.get("grade_id") if isinstance(cell, dict) else None
+        if grade_id not in points or grade_id in seen:
+            raise MalformedResult("a cell that is not one of the assignment's graded cells")
+        seen.add(grade_id)
+        for name in ("score", "nbgrader_score"):
+            _bounded(cell.get(name), 0.0, points[grade_id], f"{grade_id}'s {name}")
+        if not isinstance(cell.get("judge"), str) or len(cell["judge"]) > MAX_REASON:
+            raise MalformedResult(f"{grade_id}'s judge is not short text")
+    if status == "graded" and seen != set(points):
+        raise MalformedResult("graded, but not every graded cell has a score")
+    _bounded(result.get("seconds_late") or 0.0, 0.0, math.inf, "seconds_late")
+    _bounded(result.get("late_penalty") or 0.0, 0.0, sum(points.values()), "late_penalty")
+    stamp = result.get("timestamp")
+    if stamp is not None:
+        try:
+            datetime.fromisoformat(stamp)
+        except (TypeError, ValueError):
+            raise MalformedResult("timestamp is not a time") from None
+    for key in FILE_KEYS:
+        path = result.get(key)
+        if path is not None and (not isinstance(path, str) or work_dir not in Path(path).resolve().parents):
+            raise MalformedResult(f"its {key} file is not in its own working folder")
+    return result
+
+
+def _bounded(value, low, high, name):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not low <= value <= high:
+        raise MalformedResult(f"{name} is not a number from {low:g} to {high:g}")
