@@ -535,6 +535,10 @@ def autograde_command(args):
           "--force grades again)")
     for row in failed:
         print(f"  could not grade {row['student_id']}/{row['assignment']}: {row['reason']}", file=sys.stderr)
+    if counts["wrong_owner"]:
+        print(f"grader: {counts['wrong_owner']} inbound entries were not made by the students they name and count for "
+              "nobody (their rows say who made them); if this is a copy of the exchange, whose files you own, "
+              "--owners any trusts the names instead", file=sys.stderr)
     if getattr(args, "profile", False):
         print(profile.table(outcome.profiles, "where the seconds of one submission went"))
     return 1 if failed else 0

@@ -344,3 +344,44 @@ def test_out_and_the_submissions_must_be_apart(tmp_path, capsys, where):
     message = capsys.readouterr().err
     assert message.count("\n") == 1 and ("is inside the submissions" in message or "are inside --out" in message)
     assert not (Path(out) / "grades.csv").exists()
+
+
+# --- 14 (the parent's side): a result is checked before anything of it is written ---------------
+
+POINTS = {"test_effective_window": 1.0, "test_ewa": 3.0}
+
+
+def _result(**changes):
+    cells = [{"grade_id": g, "score": p, "nbgrader_score": p, "judge": "passed"} for g, p in POINTS.items()]
+    return {"status": "graded", "reason": "2/2 test cells passed", "cells": cells, "timestamp": None,
+            "seconds_late": 0.0, "late_penalty": 0.0, **changes}
+
+
+@pytest.mark.parametrize("forged, why", [
+    (["not", "a", "dict"], "not an object"),
+    (_result(status="excellent"), "unknown status"),
+    (_result(cells=[{"grade_id": "test_ewa", "score": 1e9, "nbgrader_score": 3.0, "judge": "passed"},
+                    {"grade_id": "test_effective_window", "score": 1.0, "nbgrader_score": 1.0, "judge": "passed"}]),
+     "test_ewa's score is not a number from 0 to 3"),
+    (_result(cells=_result()["cells"][:1]), "not every graded cell has a score"),
+    (_result(cells=_result()["cells"] + [{"grade_id": "bonus", "score": 5, "nbgrader_score": 5, "judge": ""}]),
+     "not one of the assignment's graded cells"),
+    (_result(seconds_late=float("nan")), "seconds_late is not a number"),
+    (_result(late_penalty=-4.0), "late_penalty is not a number"),
+    (_result(timestamp="yesterday"), "timestamp is not a time"),
+    (_result(feedback="/etc/shadow"), "its feedback file is not in its own working folder"),
+])
+def test_a_result_that_cannot_be_right_is_a_grader_error_and_nothing_of_it_is_kept(tmp_path, forged, why):
+    from grader.results import checked_result
+
+    checked = checked_result(forged, POINTS, tmp_path / "00001")
+    assert checked["status"] == "grader_error" and checked["cells"] == [] and why in checked["reason"]
+    assert "feedback" not in checked and "autograded" not in checked
+
+
+def test_a_sound_result_passes_unchanged(tmp_path):
+    from grader.results import checked_result
+
+    page = tmp_path / "00001" / "feedback" / "x.html"
+    sound = _result(feedback=str(page))
+    assert checked_result(sound, POINTS, tmp_path / "00001") is sound
