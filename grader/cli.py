@@ -33,7 +33,16 @@ def _workspace(args):
 
 def _autograde(args):
     from grader.autograde import autograde_command
+    from grader.submissions import WrongInput
 
+    if args.scheduler:  # a scheduler the grader would refuse is refused now, before any work
+        from grader.cluster import cluster_tls
+
+        try:
+            cluster_tls(args.scheduler, args.tls_ca_file, args.tls_cert_file, args.tls_key_file, args.insecure)
+        except WrongInput as error:
+            print(f"grader: {error}", file=sys.stderr)
+            return 2
     return autograde_command(args)
 
 
@@ -41,6 +50,19 @@ def _worker(args):
     from grader.cluster import worker_main
 
     return worker_main(args)
+
+
+def _add_cluster_options(command, whose):
+    """The cluster's TLS files (a certificate authority of the course's own, grader/SCALING.md) and --insecure."""
+    command.add_argument("--tls-ca-file", dest="tls_ca_file", metavar="PEM",
+                         help="the certificate of the cluster's certificate authority, for a tls:// scheduler "
+                         "(default: distributed.comm.tls.ca-file in Dask's configuration)")
+    command.add_argument("--tls-cert", dest="tls_cert_file", metavar="PEM",
+                         help=f"{whose} certificate, signed by that authority")
+    command.add_argument("--tls-key", dest="tls_key_file", metavar="PEM", help=f"{whose} private key")
+    command.add_argument("--insecure", action="store_true",
+                         help="allow a plain tcp:// scheduler on another machine: whoever can reach it can run code "
+                         "on it, on its workers and in this process, and change any grade")
 
 
 def build_parser():
@@ -90,10 +112,12 @@ def build_parser():
                            f"(default {defaults.judge_timeout:g})")
     autograde.add_argument("--memory", type=int, default=defaults.memory_mb,
                            help=f"MB of memory per submission (default {defaults.memory_mb})")
-    autograde.add_argument("--scheduler", metavar="tcp://HOST:8786", default=defaults.scheduler,
+    autograde.add_argument("--scheduler", metavar="tls://HOST:8786", default=defaults.scheduler,
                            help="grade on the Dask cluster whose scheduler is here (workers started with "
                            "`python -m grader worker`; grader/SCALING.md), one task per submission; reports are "
-                           "written here as usual. Default: grade on this machine, --jobs at a time")
+                           "written here as usual. tls:// with the course's certificates; tcp:// only on a loopback "
+                           "address, unless --insecure. Default: grade on this machine, --jobs at a time")
+    _add_cluster_options(autograde, "this instructor's")
     autograde.add_argument("--profile", action="store_true",
                            help="print where each submission's seconds went, step by step (mean over this run)")
     autograde.set_defaults(run=_autograde)
@@ -103,9 +127,10 @@ def build_parser():
         description="Runs `dask worker SCHEDULER --nthreads 1 --preload grader.cluster` with what grading needs: "
         "one submission at a time per worker process, and a check at start that this machine can grade "
         "(bubblewrap, the course at the grader's version).")
-    worker.add_argument("scheduler", metavar="tcp://HOST:8786")
+    worker.add_argument("scheduler", metavar="tls://HOST:8786")
     worker.add_argument("--nworkers", type=int, default=1, help="worker processes on this machine (default 1; "
                         "at most one per core)")
+    _add_cluster_options(worker, "this worker's")
     worker.set_defaults(run=_worker)
 
     add_export_command(commands)

@@ -14,11 +14,14 @@ capped with ``prlimit``.
 """
 
 import contextlib
+import ctypes
+import functools
 import json
 import os
+import re
 import shlex
 import shutil
-import subprocess
+import stat
 import sys
 import sysconfig
 import tempfile
@@ -157,6 +160,11 @@ def open_to_sandbox(folder, limits=Limits()):
             os.chown(path, limits.uid, limits.uid, follow_symlinks=False)
 
 
+# <sys/mount.h>: the grader mounts and unmounts its capped folders itself, so that it can say
+# "this path, never where a symbolic link there points" (util-linux's umount follows links).
+MS_NOSUID, MS_NODEV, MNT_DETACH, UMOUNT_NOFOLLOW = 2, 4, 2, 8
+
+
 @contextlib.contextmanager
 def capped_folder(prefix, size_mb, parent="/tmp"):
     """A new temporary folder that cannot hold more than ``size_mb``: a tmpfs of that size when the grader is root.
@@ -164,35 +172,77 @@ def capped_folder(prefix, size_mb, parent="/tmp"):
     Everything a submission's sandbox can write to lives in one of these, so a submission
     that writes gigabytes fills its own folder and fails alone. The folder and its
     contents are gone when the block ends. Without root there is no mount: the folder is
-    plain (grader/README.md lists this under "not defended").
+    plain (grader/README.md lists this under "not defended"). The folder is made by mkdtemp
+    (a new name, mode 0700), so no other user can have chosen or swapped it.
     """
     # The name carries the grader's pid, so that a run killed outright leaves folders a later run
     # can recognise as orphans and remove (remove_orphaned_folders).
     path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
-    mounted = os.geteuid() == 0 and subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={int(size_mb)}m,mode=0700,nosuid,nodev", "tmpfs", str(path)],
-        capture_output=True).returncode == 0
+    mounted = os.geteuid() == 0 and _libc().mount(b"tmpfs", os.fsencode(path), b"tmpfs", MS_NOSUID | MS_NODEV,
+                                                   f"size={int(size_mb)}m,mode=0700".encode()) == 0
     try:
         yield path
     finally:
         if mounted:
-            subprocess.run(["umount", "--lazy", str(path)], capture_output=True)
+            _unmount(path)
         shutil.rmtree(path, ignore_errors=True)
 
 
 def remove_orphaned_folders(prefix, parent="/tmp"):
     """Unmount and remove the capped folders of grader processes that no longer exist (killed with
-    SIGKILL, say, before they could clean up); returns how many were removed."""
+    SIGKILL, say, before they could clean up); returns how many were removed.
+
+    ``parent`` is shared with every user of the machine, who may plant anything under such a name:
+    only a real folder (never a symbolic link) is touched, only a tmpfs mounted exactly at that path
+    is unmounted (as root, whom no one else can make mount there), and a folder is removed only if
+    it belongs to this user. /tmp's sticky bit keeps others from swapping a folder of ours meanwhile.
+    """
+    mounts = _tmpfs_mount_points()
     removed = 0
-    for path in Path(parent).glob(f"{prefix}*-*"):
-        pid = path.name[len(prefix):].split("-", 1)[0]
-        if not pid.isdigit() or _alive(int(pid)):
-            continue
-        if os.geteuid() == 0:
-            subprocess.run(["umount", "--lazy", str(path)], capture_output=True)
-        shutil.rmtree(path, ignore_errors=True)
-        removed += 1
+    for entry in os.scandir(parent):
+        pid = entry.name[len(prefix):].split("-", 1)[0] if entry.name.startswith(prefix) else ""
+        if pid.isdigit() and not _alive(int(pid)) and _remove_orphan(entry.path, mounts):
+            removed += 1
     return removed
+
+
+def _remove_orphan(path, mounts):
+    """Unmount (if ours) and remove the orphaned capped folder at ``path`` if it is this user's own."""
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            return False  # a symbolic link, a file: someone else's, never followed
+        if path in mounts and not (os.geteuid() == 0 and _unmount(path)):
+            return False
+        if os.lstat(path).st_uid != os.geteuid():  # under the mount, the folder mkdtemp made
+            return False
+    except OSError:
+        return False
+    shutil.rmtree(path, ignore_errors=True)
+    return True
+
+
+def _tmpfs_mount_points():
+    """The paths where a tmpfs is mounted, as /proc/self/mountinfo gives them (octal escapes decoded)."""
+    points = set()
+    try:
+        lines = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return points
+    for line in lines:
+        fields, _, after = line.partition(" - ")
+        if after.split(" ", 1)[0] == "tmpfs" and len(fields.split(" ")) > 4:
+            points.add(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields.split(" ")[4]))
+    return points
+
+
+@functools.lru_cache(maxsize=None)
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _unmount(path):
+    """Detach the mount at ``path`` itself (lazily, as files may still be open), never following a link."""
+    return _libc().umount2(os.fsencode(path), MNT_DETACH | UMOUNT_NOFOLLOW) == 0
 
 
 def _alive(pid):
