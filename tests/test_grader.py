@@ -158,7 +158,7 @@ def test_judge_catches_what_nbgrader_alone_would_have_paid(corpus, student):
     ("missing", "missing", "is missing"),
     ("wrong_name", "wrong_file_name", "found my_work.ipynb"),
     ("flat", "wrong_layout", f"expected flat/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"),
-    ("symlink", "invalid", "symbolic links"),
+    ("symlink", "invalid", "symbolic link"),
 ])
 def test_layout_mistakes_are_explained(corpus, student, status, reason):
     row = corpus["rows"][student]
