@@ -54,7 +54,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from grader.course import REPO, assignment_ids, generate_assignments
-from grader.gradebook import record_key
+from grader.records import record_key
 
 # What a worker may send back, per file: three bytes per output character a graded notebook keeps
 # (preprocessors.MAX_NOTEBOOK_OUTPUT_CHARS, 10 million). Real ones are far below: a notebook with every

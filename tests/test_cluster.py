@@ -35,7 +35,7 @@ from grader.autograde import Settings, autograde
 from grader.cluster import (TLSFiles, cluster_client, loopback_certificates, loopback_cluster, worker_command,
                             worker_environment)
 from grader.course import REPO
-from grader.gradebook import record_key
+from grader.records import record_key
 from grader.release import release
 from grader.submissions import WrongInput
 
