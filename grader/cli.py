@@ -92,6 +92,14 @@ def build_parser():
                            help="grade only this assignment (repeatable); other rows of --out are kept")
     autograde.add_argument("--force", action="store_true",
                            help="regrade submissions --out already holds an up-to-date grade for")
+    autograde.add_argument("--owners", metavar="system|any|FILE.csv", default="system",
+                           help="whose inbound/ entries count: the local user named like the student (system, the "
+                           "default), the uids in a CSV file (columns student_id,uid: a hub whose users have other "
+                           "uids), or anyone (any: only if a trusted service writes the exchange; see grader/README.md)")
+    autograde.add_argument("--roster", metavar="FILE", type=Path,
+                           help="the course's students: a file of ids (one per line, or a CSV with an id column, as "
+                           "nbgrader db student import reads) or an nbgrader gradebook.db; others are reported, "
+                           "never graded or added")
     autograde.add_argument("--due", action="append", metavar="[ASSIGNMENT=]DATE",
                            help="due date, for every assignment or one (repeatable); late submissions are "
                            "recorded as nbgrader does (default: the due date in --out's gradebook, if any)")

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from grader.atomic import replacing
 from grader.course import COURSE_ID
-from grader.records import final_score, record_key  # noqa: F401 (record_key: cluster.py's import, until it moves)
 
 
 # ---- the rule: the judge overrules nbgrader, never the other way round ----
