@@ -61,9 +61,10 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-## sandbox-deps: bubblewrap (the grading sandbox), from Debian's packages
+## sandbox-deps: bubblewrap (the grading sandbox) and openssl (a Dask cluster's certificates), from Debian's packages
 sandbox-deps:
 	@command -v bwrap >/dev/null || $(call apt_install,bubblewrap)
+	@command -v openssl >/dev/null || $(call apt_install,openssl)
 
 ## browser-deps: chromium (the browser tests), from Debian's packages
 browser-deps:
