@@ -98,9 +98,9 @@ def workspace(tmp_path_factory):
     """The learner workspace made by ``make workspace``: solved notebooks plus one unsolved copy."""
     folder = tmp_path_factory.mktemp("e2e") / "workspace"
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    # -o: never (re)build the venv from inside a test, whatever the state of .venv/.installed.
+    # -o: never (re)build the venv from inside a test, whatever the state of .venv/.lab-installed.
     command = ["make", "--no-print-directory", "-C", str(REPO), "workspace", f"WORKSPACE={folder}",
-               "-o", ".venv/.installed"]
+               "-o", ".venv/.lab-installed"]
     with timed("make workspace"):
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=WORKSPACE_TIMEOUT)
     assert result.returncode == 0, f"make workspace failed:\n{result.stdout}\n{result.stderr}"
@@ -173,7 +173,7 @@ def lab(workspace, tmp_path_factory):
                f"--IdentityProvider.token={token}"]
     # -o: the workspace fixture made the workspace; never (re)build the venv from inside a test.
     command = ["make", "--no-print-directory", "-C", str(REPO), "lab", f"WORKSPACE={workspace}", f"PORT={port}",
-               f"LAB_ARGS={' '.join(options)}", "-o", "workspace", "-o", ".venv/.installed"]
+               f"LAB_ARGS={' '.join(options)}", "-o", "workspace", "-o", ".venv/.lab-installed"]
     log = state / "jupyterlab.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
