@@ -267,7 +267,7 @@ def test_the_race_marks_the_minima_of_each_surface_with_a_star_and_the_start_apa
         assert tuple(start.get_xydata()[0]) == surface.start
 
 
-@pytest.mark.parametrize("name", ["ewa", "momentum", "race"])
+@pytest.mark.parametrize("name", ["ewa", "momentum", "schedules", "race"])
 def test_legends_sit_outside_every_axes(name, temperatures, shown, figures):
     build(name, temperatures)
     (fig,) = figures

@@ -304,13 +304,13 @@ def path_limits(values, default, box):
 def explore_schedules(update_lr, schedule_lr_decay, exponential_decay, inverse_sqrt_decay, n_epochs=300):
     """Notebook 07: every schedule over ``n_epochs`` epochs, redrawn from α₀, decay_rate, time_interval, base and k."""
     epochs = np.arange(n_epochs + 1)
-    fig = Figure(figsize=(9, 4), dpi=90, layout="constrained")
+    fig = Figure(figsize=(9, 4.6), dpi=90, layout="constrained")
     ax = fig.subplots()
     names = ["update_lr", "schedule_lr_decay", "exponential_decay", "inverse_sqrt_decay"]
     lines = {name: ax.semilogy(epochs, np.ones(n_epochs + 1), linewidth=1.8, label=name)[0] for name in names}
     ax.set(title="Your learning-rate schedules (log scale: exponential decay is a straight line)", xlabel="epoch",
            ylabel="learning rate α", xlim=(0, n_epochs), ylim=(1e-4, 2.0))
-    legend = ax.legend(loc="lower left")
+    legend = fig.legend(loc="outside lower center", ncol=2)  # below the plot: no setting hides a curve under it
 
     def redraw(learning_rate0, decay_rate, time_interval, base, k):
         rates = {
