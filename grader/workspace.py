@@ -11,7 +11,7 @@ nbgrader's Validate button but none of its instructor tools.
 
 A notebook the workspace adds opens in JupyterLab as it was written: it carries the
 metadata the lab's kernel reports (JupyterLab writes the kernel's ``language_info``
-into a notebook that lacks it, which marks a notebook nobody touched as unsaved), and
+into any notebook whose own differs, which marks a notebook nobody touched as unsaved), and
 it is trusted, signed as the Jupyter server signs a notebook it saves, with the secret
 and signature database in ``DIR/.jupyter/trust/`` (the server would otherwise log
 "Notebook ... is not trusted" at every open).
