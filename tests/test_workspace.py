@@ -1,6 +1,8 @@
 """The learner's workspace (`make workspace`, run by `make lab`): complete, made with the lab's packages
 alone, its notebooks open clean and trusted, and it never overwrites work. And README's first run is true."""
 
+import ast
+import functools
 import json
 import re
 import shutil
@@ -22,13 +24,14 @@ from packaging.utils import canonicalize_name
 from traitlets.config.loader import JSONFileConfigLoader
 
 import solutions
-from grader.course import REPO
+from grader.course import HELPERS, REPO
 from grader.workspace import (
     CONFIG_FOLDER,
     DISABLED_LAB_PLUGINS,
     make_workspace,
     write_jupyter_config,
 )
+from notebook_tools import SOURCE_NOTEBOOKS
 from optim_helpers.checks import check
 from solutions.cases import MISTAKES
 
@@ -65,6 +68,7 @@ def lab_distributions():
     return found
 
 
+@functools.cache
 def modules_make_lab_does_not_install():
     lab = lab_distributions()
     return sorted(module for module, names in packages_distributions().items()
@@ -81,6 +85,30 @@ def first_run(tmp_path_factory):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"make workspace needs more than `make lab` installs:\n{result.stderr[-3000:]}"
     return folder, *json.loads(result.stdout.splitlines()[-1])
+
+
+def imported_modules(source):
+    """Top-level names of the modules that Python ``source`` imports (IPython's % and ! lines left out)."""
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    names = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.partition(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module.partition(".")[0])
+    return names
+
+
+def test_the_course_imports_only_what_make_lab_installs():
+    """The notebooks and the helpers they ship with run in the learner's venv, which has no grader or test stack."""
+    sources = {str(path.relative_to(REPO)): path.read_text() for path in HELPERS.rglob("*.py")}
+    for path in SOURCE_NOTEBOOKS:
+        for number, cell in enumerate(nbformat.read(path, as_version=4).cells, start=1):
+            if cell.cell_type == "code" and not cell.source.lstrip().startswith("%%"):
+                sources[f"{path.name}, cell {number}"] = cell.source
+    refused = set(modules_make_lab_does_not_install())
+    outside = {where: names for where, source in sources.items() if (names := sorted(imported_modules(source) & refused))}
+    assert not outside, f"imports what `make lab` does not install (add it to requirements-lab.txt?): {outside}"
 
 
 def lab_notary(folder):
