@@ -61,7 +61,7 @@ bench: $(INSTALLED) sandbox-deps
 
 # pip 25.1 and later show a progress bar while installing, not only while downloading.
 $(LAB_INSTALLED): requirements-lab.txt pyproject.toml
-	@echo "Installing the course's lab into $(VENV)/: about 500 MB, a minute or two on the first run"
+	@echo "Installing the course's lab into $(VENV)/ (about 500 MB; pip shows its progress)"
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade "pip>=25.1,<27"
 	$(PIP) install -r requirements-lab.txt

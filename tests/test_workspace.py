@@ -1,5 +1,6 @@
 """The learner's workspace (`make workspace`, run by `make lab`): complete, made with the lab's packages
-alone, its notebooks open clean and trusted, and it never overwrites work. And README's first run is true."""
+alone, its notebooks open clean and trusted, and it never overwrites work. The course imports nothing
+`make lab` leaves out, and what README quotes of check() is what check() prints."""
 
 import ast
 import functools
