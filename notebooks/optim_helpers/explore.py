@@ -242,9 +242,9 @@ def explore_momentum(initialize_velocity, update_parameters_with_momentum, steps
             distance_line.set_ydata(np.r_[distance, np.full(steps + 1, np.nan)][:steps + 1])
             rate_line.set_ydata(distance[0] * rate**k)
         verdict = "diverges" if not rate < 1 else f"{np.log(1e-6) / np.log(rate):.0f} steps for a millionfold"
-        return (f"α = {learning_rate:.2f}, β = {beta:.2f}: measured rate {rate:.3f} per step ({verdict}); "
-                f"theory for this α, β: {momentum_rate(learning_rate, beta, curvatures):.3f}; "
-                f"best possible, at α = {learning_rate_star:.2f}, β = {beta_star:.2f}: {theory:.3f}")
+        return (f"α = {learning_rate:.2f}, β = {beta:.2f}: measured rate {rate:.3f}, theory "
+                f"{momentum_rate(learning_rate, beta, curvatures):.3f} per step ({verdict}); "
+                f"best {theory:.3f}, at α = {learning_rate_star:.2f}, β = {beta_star:.2f}")
 
     controls = {"learning_rate": widgets.FloatSlider(value=0.3, min=0.01, max=1.0, step=0.01, description="α"),
                 "beta": widgets.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="β")}
