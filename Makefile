@@ -2,6 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
+PIP := $(BIN)/python -m pip
+# One venv in two steps: the learner's lab (requirements-lab.txt), then the grader's and the
+# tests' stack on top (requirements.txt). make lab never installs the second.
+LAB_INSTALLED := $(VENV)/.lab-installed
 INSTALLED := $(VENV)/.installed
 WORKSPACE ?= workspace
 SUBMISSIONS ?= submissions
@@ -20,21 +24,21 @@ export PATH := $(BIN):$(PATH)
 # JUPYTER_CONFIG_PATH outranks the venv's, so nbgrader shows only its Validate button.
 LAB_CONFIG = $(abspath $(WORKSPACE))/.jupyter
 
-## lab: set up everything and open the course in JupyterLab (LAB_ARGS: more JupyterLab options)
+## lab: install the lab, make your workspace and open it in JupyterLab (PORT=8888, LAB_ARGS: more JupyterLab options)
 lab: workspace
 	JUPYTER_CONFIG_PATH=$(LAB_CONFIG) JUPYTERLAB_SETTINGS_DIR=$(LAB_CONFIG)/lab/user-settings \
 	  $(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) --port=$(PORT) $(ALLOW_ROOT) $(LAB_ARGS)
 
 ## workspace: the learner's copy of the course (never overwrites your notebooks)
-workspace: $(INSTALLED)
+workspace: $(LAB_INSTALLED)
 	$(BIN)/python -m grader workspace $(WORKSPACE)
 
-## test: set up everything and run the whole test suite (solutions, helpers, notebooks via nbval, grader, browser)
+## test: install everything and run the whole test suite (solutions, helpers, notebooks via nbval, grader, browser)
 test: $(INSTALLED) sandbox-deps browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## release: student versions of the notebooks in release/
-release: $(INSTALLED)
+release: $(LAB_INSTALLED)
 	$(BIN)/python -m grader release
 
 ## grade: autograde SUBMISSIONS=dir (SUBMISSIONS/<student>/<assignment>/<assignment>.ipynb) into grades/
@@ -55,10 +59,18 @@ demo: $(INSTALLED) sandbox-deps
 bench: $(INSTALLED) sandbox-deps
 	$(BIN)/python -m grader.bench
 
-$(INSTALLED): requirements.txt pyproject.toml
+# pip 25.1 and later show a progress bar while installing, not only while downloading.
+$(LAB_INSTALLED): requirements-lab.txt pyproject.toml
+	@echo "Installing the course's lab into $(VENV)/ (about 500 MB; pip shows its progress)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP) install --upgrade "pip>=25.1,<27"
+	$(PIP) install -r requirements-lab.txt
+	$(PIP) install -e .
+	touch $@
+
+$(INSTALLED): $(LAB_INSTALLED) requirements.txt
+	@echo "Installing the grader's and the tests' packages into $(VENV)/"
+	$(PIP) install -r requirements.txt
 	touch $@
 
 ## sandbox-deps: bubblewrap (the grading sandbox) and openssl (a Dask cluster's certificates), from Debian's packages

@@ -3,16 +3,20 @@
 ``make workspace`` builds a learner workspace in a temporary folder; every
 workspace notebook is then overwritten by a solved copy (the released notebook
 with the reference answers put back, so the released cells and their nbgrader
-metadata are exactly what learners get). ``make lab`` starts JupyterLab on a free
+metadata are exactly what learners get), signed as trusted as the Jupyter server
+signs a notebook a learner saves. ``make lab`` starts JupyterLab on a free
 local port with a random token, and Playwright drives Debian's chromium through it,
 in one JupyterLab page as a learner would: double-click each notebook in the
 file browser, Run > Run All Cells from the menu, wait until every cell has run
 and the kernel is idle, read the rendered outputs from the DOM, then shut the
 kernel down and close the tab (File > Close All Tabs, Discard).
-One released notebook is also kept unsolved, to check that a learner who runs
-it without an answer sees the friendly "not written yet" message, in the notebook
+Every notebook must open clean: not marked unsaved before the learner types,
+and trusted (no "Notebook ... is not trusted" in the server's log).
+One released notebook is also kept unsolved, exactly as ``make workspace`` wrote
+it: opened and closed untouched, JupyterLab must not ask to save it; run without
+an answer, it must show the friendly "not written yet" message, in the notebook
 and from nbgrader's Validate button. Last, the lab must be a learner's: none of
-nbgrader's instructor tools, and no nbgrader warning in the server's log.
+nbgrader's instructor tools and no nbgrader warning in the server's log.
 
 The page is 14000 px tall, so every cell is painted and a screenshot is a clip
 of it: a screenshot per notebook goes to ``tests/artifacts/e2e/`` (gitignored),
@@ -41,6 +45,8 @@ import pytest
 from browser import ARTIFACTS, launch_chromium
 from playwright import sync_api
 from notebook_tools import SOURCE_NOTEBOOKS, SUCCESS_MARK, graded_test_cells, put_back_answers
+
+from grader.workspace import workspace_notary
 
 pytestmark = pytest.mark.e2e
 
@@ -98,19 +104,21 @@ def workspace(tmp_path_factory):
     """The learner workspace made by ``make workspace``: solved notebooks plus one unsolved copy."""
     folder = tmp_path_factory.mktemp("e2e") / "workspace"
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    # -o: never (re)build the venv from inside a test, whatever the state of .venv/.installed.
+    # -o: never (re)build the venv from inside a test, whatever the state of .venv/.lab-installed.
     command = ["make", "--no-print-directory", "-C", str(REPO), "workspace", f"WORKSPACE={folder}",
-               "-o", ".venv/.installed"]
+               "-o", ".venv/.lab-installed"]
     with timed("make workspace"):
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=WORKSPACE_TIMEOUT)
     assert result.returncode == 0, f"make workspace failed:\n{result.stdout}\n{result.stderr}"
-    for assignment_id, source_path in zip(NOTEBOOK_IDS, SOURCE_NOTEBOOKS):
-        path = folder / f"{assignment_id}.ipynb"
-        assert path.exists(), f"make workspace did not write {path.name}:\n{result.stdout}"
-        if assignment_id == UNSOLVED_ID:
-            shutil.copy2(path, folder / f"{UNSOLVED_PREFIX}{path.name}")
-        released = nbformat.read(path, as_version=4)
-        nbformat.write(put_back_answers(released, nbformat.read(source_path, as_version=4)), path)
+    with workspace_notary(folder) as notary:
+        for assignment_id, source_path in zip(NOTEBOOK_IDS, SOURCE_NOTEBOOKS):
+            path = folder / f"{assignment_id}.ipynb"
+            assert path.exists(), f"make workspace did not write {path.name}:\n{result.stdout}"
+            if assignment_id == UNSOLVED_ID:
+                shutil.copy2(path, folder / f"{UNSOLVED_PREFIX}{path.name}")
+            released = nbformat.read(path, as_version=4)
+            nbformat.write(put_back_answers(released, nbformat.read(source_path, as_version=4)), path)
+            notary.sign(nbformat.read(path, as_version=4))  # as the server signs what a learner saves
     settings = folder / ".jupyter" / "lab" / "user-settings"
     assert settings.is_dir(), "workspace has no JupyterLab settings"
     # Every cell attached at once: JupyterLab's default attaches them in the page's idle time,
@@ -173,7 +181,7 @@ def lab(workspace, tmp_path_factory):
                f"--IdentityProvider.token={token}"]
     # -o: the workspace fixture made the workspace; never (re)build the venv from inside a test.
     command = ["make", "--no-print-directory", "-C", str(REPO), "lab", f"WORKSPACE={workspace}", f"PORT={port}",
-               f"LAB_ARGS={' '.join(options)}", "-o", "workspace", "-o", ".venv/.installed"]
+               f"LAB_ARGS={' '.join(options)}", "-o", "workspace", "-o", ".venv/.lab-installed"]
     log = state / "jupyterlab.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -312,6 +320,39 @@ def open_notebook(page, name, n_cells):
     return panel
 
 
+def notebook_tab(page, name):
+    """The main area's tab of notebook ``name``."""
+    label = page.locator(".lm-TabBar-tabLabel", has_text=re.compile(f"^{re.escape(name)}$"))
+    return page.locator("#jp-main-dock-panel .lm-TabBar-tab").filter(has=label)
+
+
+def assert_opened_clean(page, lab, name):
+    """Just opened, ``name`` is not marked unsaved (JupyterLab would ask to save it on closing), and
+    the server, which checks a notebook's signature each time it sends it, did not log it as untrusted."""
+    classes = notebook_tab(page, name).get_attribute("class") or ""
+    assert "jp-mod-dirty" not in classes.split(), \
+        f"{name} is marked unsaved as soon as it opens (JupyterLab would ask to save it on closing)"
+    untrusted = [line for line in lab.log.read_text(errors="replace").splitlines()
+                 if f"Notebook {name} is not trusted" in line]
+    assert not untrusted, "the server does not trust the workspace's notebook:\n" + "\n".join(untrusted)
+
+
+def close_notebook(page):
+    """File > Close Tab on the open notebook; returns what JupyterLab asked before closing, if it did
+    (the question is then answered Discard), else None."""
+    page.get_by_role("menuitem", name="File", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Close Tab")).click()  # + its shortcut
+    page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel') || document.querySelector('.jp-Dialog')",
+                           timeout=UI_TIMEOUT * 1000, polling=100)
+    dialog = page.locator(".jp-Dialog")
+    if not dialog.count():
+        return None
+    question = dialog.first.inner_text()
+    dialog.get_by_role("button", name="Discard").click()
+    page.locator(".jp-NotebookPanel").wait_for(state="detached")
+    return question
+
+
 def run_all_cells(page):
     """Run > Run All Cells; return when nothing is pending, the first cell has run and the kernel is idle.
 
@@ -421,6 +462,7 @@ def test_solved_notebook_runs_clean_in_jupyterlab(assignment_id, workspace, lab,
     try:
         with timed(f"{assignment_id}: open"):
             open_notebook(page, name, len(nb.cells))
+        assert_opened_clean(page, lab, name)
         with timed(f"{assignment_id}: run all"):
             run_all_cells(page)
         cells = code_cells(page)
@@ -451,8 +493,13 @@ def test_unsolved_notebook_tells_the_learner_what_is_missing(workspace, lab, pag
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     first_check = code.index(graded_test_cells(nb)[0])
     try:
-        with timed("unsolved: open"):
+        with timed("unsolved: open, close untouched, open again"):
             open_notebook(page, name, len(nb.cells))
+            save_screenshot(page, f"{UNSOLVED_PREFIX}{UNSOLVED_ID}_opened", clip={"x": 0, "y": 0, **LEARNER_SCREEN})
+            assert_opened_clean(page, lab, name)
+            question = close_notebook(page)
+            assert question is None, f"closing {name}, opened and not touched, asked: {question}"
+            open_notebook(page, name, len(nb.cells))  # its kernel is still running
         with timed("unsolved: run all"):
             run_all_cells(page)  # stops at the first check, which fails
         cells = code_cells(page)

@@ -6,7 +6,7 @@ learner actions. For each notebook: open it, run every cell up to and including
 the exploration (test_e2e_lab.py runs every whole notebook; the cells after an
 exploration, such as 07's training runs, are left out to keep this test near
 a minute), then for every control of the exploration: focus it,
-press a key (ArrowRight on a slider handle, a few times; Space on a checkbox) or
+press a key (ArrowRight on a slider handle, a few times, then End; Space on a checkbox) or
 choose a drop-down's next option, and,
 after each press, wait for the redrawn figure. Asserted: the figure's bytes
 changed, no error output appeared anywhere in the notebook, the readout never
@@ -14,8 +14,8 @@ says an exercise is missing.
 
 Measured in the page: from the keydown to the ``load`` event of the new image.
 Written to ``tests/artifacts/widget_redraw_times.json`` (``make bench`` reports
-it); screenshots of the exploration before and after each control's moves go
-to ``tests/artifacts/e2e/widgets/``.
+it); screenshots of the exploration before and after each control's moves (and
+at each slider's end) go to ``tests/artifacts/e2e/widgets/``.
 """
 
 import json
@@ -181,6 +181,11 @@ def test_sliders_redraw_the_figure(assignment_id, workspace, lab, page):
             save_clip(page, exploration, f"{tag}_after")
             REDRAWS[assignment_id][label] = times
             assert image_digest(page, image) != before, f"moving {label!r} in {name} did not change the figure"
+            if key == "ArrowRight":  # the far end, where legends and paths once left the plot
+                moved = image_digest(page, image)
+                timed_press(page, control, image, "End")
+                save_clip(page, exploration, f"{tag}_end")
+                assert image_digest(page, image) != moved, f"{label!r} at its end did not change the figure of {name}"
         TIMINGS[f"{assignment_id}: move the controls"] = round(time.monotonic() - moving, 1)
         readout = exploration.locator(".widget-label").last.inner_text()
         cells = code_cells(page)

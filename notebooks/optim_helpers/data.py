@@ -4,9 +4,13 @@ The ``data/`` folder sits beside the notebooks in a learner workspace or a relea
 and at the top of the course repository; both places are searched.
 """
 
+from collections import namedtuple
 from pathlib import Path
 
 import numpy as np
+
+YEAR = 365.25  # days
+YearlyCycle = namedtuple("YearlyCycle", "peak swing wave")
 
 _HERE = Path(__file__).resolve().parent
 DATA_DIRS = (_HERE.parent / "data", _HERE.parent.parent / "data")
@@ -49,6 +53,44 @@ def load_temperatures(year=None):
         keep = days.astype("datetime64[Y]").astype(int) + 1970 == year
         days, temperature = days[keep], temperature[keep]
     return days, temperature.astype(float)
+
+
+def yearly_cycle(values, beta=None):
+    """The yearly wave ``c + a sin(2πt/365.25) + b cos(2πt/365.25)`` fitted to a daily series (least squares).
+
+    The whole year decides where the wave peaks, not the few warmest days, so the peak of a
+    smoothed curve and of the noisy data can be compared.
+
+    Parameters
+    ----------
+    values : array_like of shape (T,)
+        One value a day; day ``t = 0 … T − 1``.
+    beta : float, optional
+        Given, ``values`` is an exponentially weighted average with this β, started at v₀ = 0.
+        The fit then has one more term, ``d β^(t+1)``: the trace of that start (notebook 03),
+        which fades geometrically and would otherwise be taken for part of the wave.
+
+    Returns
+    -------
+    YearlyCycle
+        ``peak``: the day (``0 <= peak < 365.25``, counted from the first value) on which the wave is highest;
+        ``swing``: its amplitude ``√(a² + b²)``, half the distance from its lowest to its highest value;
+        ``wave``: ndarray of shape (T,), ``c + a sin + b cos`` on every day (without the start term).
+    """
+    values = np.asarray(values, dtype=float)
+    t = np.arange(len(values))
+    omega = 2 * np.pi / YEAR
+    columns = [np.ones(len(values)), np.sin(omega * t), np.cos(omega * t)]
+    if beta is not None:
+        columns.append(float(beta) ** (t + 1))
+    c, a, b = np.linalg.lstsq(np.column_stack(columns), values, rcond=None)[0][:3]
+    peak = ((np.pi / 2 - np.arctan2(b, a)) / omega) % YEAR  # a sin x + b cos x peaks where x + atan2(b, a) = π/2
+    return YearlyCycle(peak, np.hypot(a, b), c + a * np.sin(omega * t) + b * np.cos(omega * t))
+
+
+def yearly_delay(cycle, reference):
+    """Days by which ``cycle`` peaks after ``reference`` (two ``YearlyCycle``), between −YEAR/2 and YEAR/2."""
+    return (cycle.peak - reference.peak + YEAR / 2) % YEAR - YEAR / 2
 
 
 def make_moons(n_samples, noise=0.2, seed=0):

@@ -18,6 +18,7 @@ to finish, not a traceback.
 
 import base64
 import io
+from collections import namedtuple
 
 import ipywidgets as widgets
 import numpy as np
@@ -26,6 +27,8 @@ from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from optim_helpers.data import yearly_cycle, yearly_delay
+from optim_helpers.plots import mark
 from optim_helpers.progress import unfinished_exercise
 
 
@@ -46,8 +49,8 @@ def explore(fig, redraw, controls, exercises, animated=()):
         so that an unfinished one is named in the readout.
     animated : sequence of matplotlib artists, optional
         The only artists ``redraw`` changes. Given, the rest of the figure is
-        drawn once and each redraw paints just these over it (blitting);
-        ``redraw`` must then leave axis limits alone.
+        drawn once and each redraw paints just these over it (blitting); a
+        redraw that changes an axis' limits gets the rest drawn again.
 
     Returns
     -------
@@ -86,21 +89,25 @@ class Painter:
 
     Agg draws, Pillow encodes with light compression. The first call lays the
     figure out and keeps that layout. With ``animated`` artists, it also keeps
-    the figure without them, and later calls paint only them over that copy.
+    the figure without them, and later calls paint only them over that copy;
+    when an axis' limits have changed since, it lays out and draws that copy again first.
     """
 
     def __init__(self, fig, animated=()):
-        self.fig, self.animated, self.background = fig, list(animated), None
+        self.fig, self.animated, self.background, self.limits = fig, list(animated), None, None
+        self.layout = fig.get_layout_engine()
         self.canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
         for artist in self.animated:
             artist.set_animated(True)
 
     def __call__(self):
-        if self.background is None:
+        limits = [(ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes]
+        if self.background is None or limits != self.limits:
+            self.fig.set_layout_engine(self.layout)  # new limits may bring wider tick labels
             self.canvas.draw()  # animated artists are left out
             self.fig.set_layout_engine("none")  # redraws keep the first layout and skip the layout pass
             if self.animated:
-                self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+                self.background, self.limits = self.canvas.copy_from_bbox(self.fig.bbox), limits
         else:
             self.canvas.restore_region(self.background)
         for artist in self.animated:
@@ -123,33 +130,45 @@ def unfinished_line(error, exercises):
 # --------------------------------------------------------------------------- the notebooks' explorations
 
 
+# β from 0.5 to 0.999, spaced evenly on a log scale of the window 1/(1 − β): eight steps a decade.
+EWA_BETAS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.985, 0.99, 0.992, 0.994, 0.995,
+             0.996, 0.997, 0.998, 0.9985, 0.999)
+
+
 def explore_ewa(ewa, effective_window, days, theta):
-    """Notebook 02: a β slider over the year of temperatures, with the window and the lag of the average."""
-    fig = Figure(figsize=(9, 3.8), dpi=90, layout="constrained")
+    """Notebook 02: a β slider over the year of temperatures; the window, and how late the average's yearly cycle is."""
+    fig = Figure(figsize=(9, 4.2), dpi=90, layout="constrained")
     ax = fig.subplots()
+    data_cycle = yearly_cycle(theta)
     ax.scatter(days, theta, s=4, color="0.6", label="data")
+    ax.plot(days, data_cycle.wave, "--", color="0.3", linewidth=1, label="the data's yearly cycle (fitted)")
+    ax.axvline(days[0] + peak_offset(data_cycle), color="0.3", linestyle=":", linewidth=1.2,
+               label="its top")
     (average,) = ax.plot(days, np.zeros(len(theta)), color="C1", linewidth=2, label="your ewa(theta, β)")
-    peak = ax.axvline(days[0], color="C1", linestyle=":", linewidth=1.2, label="its warmest day")
-    reference = ax.axvline(days[0], color="0.3", linestyle=":", linewidth=1.2, label="warmest day of the β = 0.5 curve")
+    peak = ax.axvline(days[0], color="C1", linestyle=":", linewidth=1.2, label="top of its yearly cycle")
     ax.set(ylabel="°C", ylim=(min(0.0, theta.min()) - 1, theta.max() + 1))
-    ax.legend(loc="lower center")
+    fig.legend(loc="outside lower center", ncol=5, fontsize="small")
 
     def redraw(beta):
-        reference_peak = days[np.argmax(ewa(theta, 0.5))]
-        reference.set_xdata([reference_peak, reference_peak])
         v = ewa(theta, beta)
-        warmest = days[np.argmax(v)]
+        cycle = yearly_cycle(v, beta)
         average.set_ydata(v)
-        peak.set_xdata([warmest, warmest])
-        ax.set_title(f"Exponentially weighted average of the temperature, β = {beta:.3f}")
-        lag = (warmest - reference_peak).astype(int)
-        return (f"β = {beta:.3f}: window 1/(1 − β) = {effective_window(beta):.1f} days; "
-                f"warmest smoothed day {warmest}, {lag} days after the β = 0.5 curve's peak")
+        peak.set_xdata([days[0] + peak_offset(cycle)] * 2)
+        ax.set_title(f"Exponentially weighted average of the temperature, β = {beta:g}")
+        delay = round(yearly_delay(cycle, data_cycle))
+        return (f"β = {beta:g}: window 1/(1 − β) = {effective_window(beta):.1f} days; the yearly cycle of your average "
+                f"peaks {delay} day{'' if delay == 1 else 's'} after the data's and keeps "
+                f"{cycle.swing / data_cycle.swing:.0%} of its swing")
 
-    controls = {"beta": widgets.FloatSlider(value=0.9, min=0.5, max=0.999, step=0.001, readout_format=".3f",
-                                            description="β", continuous_update=True)}
+    controls = {"beta": widgets.SelectionSlider(options=EWA_BETAS, value=0.9, description="β",
+                                                continuous_update=True)}
     return explore(fig, redraw, controls, {"Exercise 1": ewa, "Exercise 2": effective_window},
-                   animated=[average, peak, reference, ax.title])
+                   animated=[average, peak, ax.title])
+
+
+def peak_offset(cycle):
+    """The peak of a ``YearlyCycle`` as a timedelta, to add to the first day."""
+    return np.timedelta64(int(round(cycle.peak)), "D")
 
 
 def explore_bias_correction(ewa, ewa_bias_corrected, days, theta, n_days=30):
@@ -177,8 +196,13 @@ def explore_bias_correction(ewa, ewa_bias_corrected, days, theta, n_days=30):
     return explore(fig, redraw, controls, {"the exercise": ewa_bias_corrected}, animated=[average, ax.title])
 
 
-def explore_momentum(initialize_velocity, update_parameters_with_momentum, steps=200):
-    """Notebook 04: α and β on f = ½(0.2 w₁² + 20 w₂²) (κ = 100); trajectory, distance and measured rate."""
+def explore_momentum(initialize_velocity, update_parameters_with_momentum, steps=200, measure_steps=2000):
+    """Notebook 04: α and β on f = ½(0.2 w₁² + 20 w₂²) (κ = 100); trajectory, distance and measured rate.
+
+    The figure shows the first ``steps`` steps. The rate is measured as notebook 04 measures it: a
+    straight line through log‖w_k‖ over the second half of a longer run (``measure_steps`` steps,
+    or until ‖w‖ has shrunk 10¹⁰⁰-fold), long enough for slow swings not to bias the slope.
+    """
     curvatures = np.array([0.2, 20.0])
     mu, L = curvatures
     kappa = L / mu
@@ -187,62 +211,106 @@ def explore_momentum(initialize_velocity, update_parameters_with_momentum, steps
     learning_rate_star = (2 / (np.sqrt(L) + np.sqrt(mu))) ** 2 / (1 - beta_star)  # our (1 − β) form
     start = np.array([-8.0, 1.0])
 
-    fig = Figure(figsize=(11, 3.8), dpi=90, layout="constrained")
+    fig = Figure(figsize=(11, 4.2), dpi=90, layout="constrained")
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2, 1]})
-    w1, w2 = np.meshgrid(np.linspace(-9, 3, 200), np.linspace(-1.5, 1.5, 100))
-    left.contour(w1, w2, 0.5 * (mu * w1**2 + L * w2**2), levels=np.geomspace(0.01, 60, 20), cmap="viridis",
+    finest_near_0 = (high * np.sinh(np.linspace(-3, 3, 241)) / np.sinh(3) for _, high in PATH_BOX)
+    w1, w2 = np.meshgrid(*finest_near_0)
+    left.contour(w1, w2, 0.5 * (mu * w1**2 + L * w2**2), levels=np.geomspace(0.01, 700, 24), cmap="viridis",
                  linewidths=0.7)
-    left.plot(0, 0, "k*", markersize=10)
-    (path_line,) = left.plot(*start, "o-", color="C3", markersize=2.5, linewidth=1)
-    left.set(xlim=(-9, 3), ylim=(-1.5, 1.5), xlabel="$w_1$", ylabel="$w_2$",
+    (path_line,) = left.plot(*start, "o-", color="C3", markersize=2.5, linewidth=1, label="your momentum")
+    marks = [mark(left, "start", [start]), mark(left, "minimum", [(0, 0)])]  # animated: drawn over the path
+    left.set(xlabel="$w_1$", ylabel="$w_2$",
              title=f"{steps} steps of your momentum on f = ½(0.2 w₁² + 20 w₂²), κ = {kappa:.0f}")
     k = np.arange(steps + 1)
-    (distance_line,) = right.semilogy(k, np.ones(steps + 1), color="C3", label="your momentum")
+    (distance_line,) = right.semilogy(k, np.ones(steps + 1), color="C3")
     (rate_line,) = right.semilogy(k, np.ones(steps + 1), "--", color="C3", linewidth=1, label="measured rate$^k$")
     right.semilogy(k, np.linalg.norm(start) * theory**k, ":", color="k", linewidth=1,
-                   label=f"theory at the optimal setting, {theory:.3f}$^k$")
+                   label=f"best possible (optimal α, β): {theory:.3f}$^k$")
     right.set(title="Distance to the minimum", xlabel="step k", ylabel=r"$\|w_k - w^*\|$", ylim=(1e-12, 1e3))
-    right.legend(loc="lower left", fontsize="small")
+    fig.legend(loc="outside lower center", ncol=5, fontsize="small")
 
     def redraw(learning_rate, beta):
-        parameters = {"W1": start[np.newaxis, :].copy(), "b1": np.zeros((1, 1))}
-        v = initialize_velocity(parameters)
-        path = [start]
+        path = momentum_run(initialize_velocity, update_parameters_with_momentum, start, curvatures, learning_rate,
+                            beta, measure_steps)
+        distance = np.linalg.norm(path, axis=1)
+        rate = convergence_rate(distance)
+        shown = path[:steps + 1]
+        path_line.set_data(shown[:, 0], shown[:, 1])
+        left.set(xlim=path_limits(shown[:, 0], (-9, 3), PATH_BOX[0]),
+                 ylim=path_limits(shown[:, 1], (-1.5, 1.5), PATH_BOX[1]))
         with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(steps):
-                grads = {"dW1": curvatures * parameters["W1"], "db1": np.zeros((1, 1))}
-                parameters, v = update_parameters_with_momentum(parameters, grads, v, beta, learning_rate)
-                path.append(parameters["W1"][0].copy())
-            path = np.array(path)
-            distance = np.linalg.norm(path, axis=1)
-            second_half = k[steps // 2:]
-            finite = np.isfinite(distance[second_half]) & (distance[second_half] > 0)
-            rate = (np.exp(np.polyfit(second_half[finite], np.log(distance[second_half][finite]), 1)[0])
-                    if finite.sum() > 2 else np.inf)
-        path_line.set_data(path[:, 0], path[:, 1])
-        distance_line.set_ydata(distance)
-        rate_line.set_ydata(distance[0] * rate**k)
+            distance_line.set_ydata(np.r_[distance, np.full(steps + 1, np.nan)][:steps + 1])
+            rate_line.set_ydata(distance[0] * rate**k)
         verdict = "diverges" if not rate < 1 else f"{np.log(1e-6) / np.log(rate):.0f} steps for a millionfold"
-        return (f"α = {learning_rate:.2f}, β = {beta:.2f}: measured rate {rate:.3f} per step ({verdict}); "
-                f"theory at the optimal α = {learning_rate_star:.2f}, β = {beta_star:.2f}: {theory:.3f}")
+        return (f"α = {learning_rate:.2f}, β = {beta:.2f}: measured rate {rate:.3f}, theory "
+                f"{momentum_rate(learning_rate, beta, curvatures):.3f} per step ({verdict}); "
+                f"best {theory:.3f}, at α = {learning_rate_star:.2f}, β = {beta_star:.2f}")
 
     controls = {"learning_rate": widgets.FloatSlider(value=0.3, min=0.01, max=1.0, step=0.01, description="α"),
                 "beta": widgets.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="β")}
     return explore(fig, redraw, controls,
                    {"Exercise 1": initialize_velocity, "Exercise 2": update_parameters_with_momentum},
-                   animated=[path_line, distance_line, rate_line])
+                   animated=[path_line, *marks, distance_line, rate_line])
+
+
+PATH_BOX = ((-15.0, 15.0), (-10.0, 10.0))  # the most of the (w₁, w₂) plane notebook 04's exploration shows (symmetric)
+
+
+def momentum_run(initialize_velocity, update_parameters_with_momentum, start, curvatures, learning_rate, beta,
+                 max_steps, shrink=1e-100):
+    """The points your momentum visits on f = ½ Σ curvatures·w², shape (k + 1, 2).
+
+    Stops after ``max_steps`` steps, once ‖w‖ has shrunk by ``shrink`` or grown by 1/``shrink``,
+    or at the first point that is not finite (which is left out).
+    """
+    parameters = {"W1": start[np.newaxis, :].copy(), "b1": np.zeros((1, 1))}
+    v = initialize_velocity(parameters)
+    path, size = [start], np.linalg.norm(start)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(max_steps):
+            grads = {"dW1": curvatures * parameters["W1"], "db1": np.zeros((1, 1))}
+            parameters, v = update_parameters_with_momentum(parameters, grads, v, beta, learning_rate)
+            point = parameters["W1"][0].copy()
+            if not np.all(np.isfinite(point)):
+                break
+            path.append(point)
+            if not shrink * size < np.linalg.norm(point) < size / shrink:
+                break
+    return np.array(path)
+
+
+def convergence_rate(distance):
+    """Per-step factor of ``distance`` (shape (k + 1,)): exp of the slope of log(distance) over its second half."""
+    second_half = np.arange(len(distance) // 2, len(distance))
+    if len(second_half) < 3:
+        return np.inf
+    return float(np.exp(np.polyfit(second_half, np.log(distance[second_half]), 1)[0]))
+
+
+def momentum_rate(learning_rate, beta, curvatures):
+    """The theory's rate of our momentum on f = ½ Σ λ w² : the largest |root| of z² − (1 + β − α(1 − β)λ) z + β."""
+    roots = [np.roots([1.0, -(1 + beta - learning_rate * (1 - beta) * curvature), beta]) for curvature in curvatures]
+    return float(np.max(np.abs(roots)))
+
+
+def path_limits(values, default, box):
+    """Axis limits that show ``default`` and every finite value, rounded out to half units, within ``box``."""
+    values = values[np.isfinite(values)]
+    low = max(box[0], np.floor(2 * min(default[0], values.min() - 0.3)) / 2)
+    high = min(box[1], np.ceil(2 * max(default[1], values.max() + 0.3)) / 2)
+    return low, high
 
 
 def explore_schedules(update_lr, schedule_lr_decay, exponential_decay, inverse_sqrt_decay, n_epochs=300):
     """Notebook 07: every schedule over ``n_epochs`` epochs, redrawn from α₀, decay_rate, time_interval, base and k."""
     epochs = np.arange(n_epochs + 1)
-    fig = Figure(figsize=(9, 4), dpi=90, layout="constrained")
+    fig = Figure(figsize=(9, 4.6), dpi=90, layout="constrained")
     ax = fig.subplots()
     names = ["update_lr", "schedule_lr_decay", "exponential_decay", "inverse_sqrt_decay"]
     lines = {name: ax.semilogy(epochs, np.ones(n_epochs + 1), linewidth=1.8, label=name)[0] for name in names}
     ax.set(title="Your learning-rate schedules (log scale: exponential decay is a straight line)", xlabel="epoch",
            ylabel="learning rate α", xlim=(0, n_epochs), ylim=(1e-4, 2.0))
-    legend = ax.legend(loc="lower left")
+    legend = fig.legend(loc="outside lower center", ncol=2)  # below the plot: no setting hides a curve under it
 
     def redraw(learning_rate0, decay_rate, time_interval, base, k):
         rates = {
@@ -272,15 +340,17 @@ def explore_schedules(update_lr, schedule_lr_decay, exponential_decay, inverse_s
                    animated=[*lines.values(), legend])
 
 
-# Three 2-D surfaces on the same square, each with its minimum value (for the cost gap) and a start.
+# Three 2-D surfaces on the same square: the function, its gradient, its minimum value (for the cost gap),
+# where its minima lie, and the start of the race.
+Surface = namedtuple("Surface", "f gradient f_min minima start")
 SURFACES = {
-    "valley": (lambda w1, w2: 0.5 * (0.1 * w1**2 + 10 * w2**2),
-               lambda w1, w2: (0.1 * w1, 10 * w2), 0.0, (-1.8, 0.8)),
-    "saddle": (lambda w1, w2: 0.5 * w1**2 + 0.25 * w2**4 - 0.5 * w2**2,
-               lambda w1, w2: (w1, w2**3 - w2), -0.25, (1.8, 1e-3)),
-    "plateau": (lambda w1, w2: 1 - np.exp(-(w1**2 + w2**2)),
-                lambda w1, w2: (2 * w1 * np.exp(-(w1**2 + w2**2)), 2 * w2 * np.exp(-(w1**2 + w2**2))), 0.0,
-                (1.8, 1.4)),
+    "valley": Surface(lambda w1, w2: 0.5 * (0.1 * w1**2 + 10 * w2**2),
+                      lambda w1, w2: (0.1 * w1, 10 * w2), 0.0, [(0.0, 0.0)], (-1.8, 0.8)),
+    "saddle": Surface(lambda w1, w2: 0.5 * w1**2 + 0.25 * w2**4 - 0.5 * w2**2,
+                      lambda w1, w2: (w1, w2**3 - w2), -0.25, [(0.0, -1.0), (0.0, 1.0)], (1.8, 1e-3)),
+    "plateau": Surface(lambda w1, w2: 1 - np.exp(-(w1**2 + w2**2)),
+                       lambda w1, w2: (2 * w1 * np.exp(-(w1**2 + w2**2)), 2 * w2 * np.exp(-(w1**2 + w2**2))), 0.0,
+                       [(0.0, 0.0)], (1.8, 1.4)),
 }
 
 
@@ -312,18 +382,18 @@ def explore_race(update_parameters_with_gd, initialize_velocity, update_paramete
     fig = Figure(figsize=(11, 4), dpi=90, layout="constrained")
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
     w1, w2 = np.meshgrid(np.linspace(-2, 2, 161), np.linspace(-2, 2, 161))
-    contours = {name: left.contour(w1, w2, f(w1, w2), levels=20, cmap="viridis", linewidths=0.6)
-                for name, (f, *_) in SURFACES.items()}
+    contours = {name: left.contour(w1, w2, surface.f(w1, w2), levels=20, cmap="viridis", linewidths=0.6)
+                for name, surface in SURFACES.items()}
     paths = {label: left.plot([], [], "o-", markersize=2, linewidth=1, label=label)[0] for label in racers}
-    start_mark = left.plot([], [], "k*", markersize=10)[0]
+    start_mark, minimum_marks = mark(left, "start"), mark(left, "minimum")
     left.set(xlim=(-2, 2), ylim=(-2, 2), xlabel="$w_1$", ylabel="$w_2$")
     k = np.arange(steps + 1)
-    gaps = {label: right.semilogy(k, np.ones(steps + 1), label=label)[0] for label in racers}
+    gaps = {label: right.semilogy(k, np.ones(steps + 1))[0] for label in racers}
     right.set(title="Cost above the minimum", xlabel="step", ylabel="f(w) − f*", ylim=(1e-8, 1e2))
-    right.legend(loc="lower left", fontsize="small")
+    fig.legend(loc="outside lower center", ncol=6, fontsize="small")
 
     def redraw(learning_rate, surface):
-        f, gradient, f_min, start = SURFACES[surface]
+        f, gradient, f_min, minima, start = SURFACES[surface]
         finals = {}
         with np.errstate(over="ignore", invalid="ignore"):
             for label, (initialize, step) in racers.items():
@@ -343,6 +413,7 @@ def explore_race(update_parameters_with_gd, initialize_velocity, update_paramete
         for name, contour in contours.items():
             contour.set_visible(name == surface)
         start_mark.set_data([start[0]], [start[1]])
+        minimum_marks.set_data(*np.transpose(minima))
         left.set_title(f"{surface}: {steps} steps with α = {learning_rate:.3g}")
         ranked = sorted(finals, key=lambda label: (not np.isfinite(finals[label]), finals[label]))
         return f"{surface}, α = {learning_rate:.3g}: after {steps} steps f − f* = " + ", ".join(
@@ -352,4 +423,5 @@ def explore_race(update_parameters_with_gd, initialize_velocity, update_paramete
                                                         description="α"),
                 "surface": widgets.Dropdown(options=list(SURFACES), value="valley", description="surface")}
     return explore(fig, redraw, controls, {"Exercise 1": initialize_adam, "Exercise 2": update_parameters_with_adam},
-                   animated=[*contours.values(), *paths.values(), start_mark, *gaps.values(), left.title])
+                   animated=[*contours.values(), *paths.values(), start_mark, minimum_marks, *gaps.values(),
+                             left.title])
