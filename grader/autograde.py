@@ -11,8 +11,8 @@ writes the reports for it; the same command then resumes.
 
 import json
 import multiprocessing
+import os
 from multiprocessing import forkserver
-import queue
 import shutil
 import signal
 import subprocess
@@ -31,7 +31,8 @@ from tqdm import tqdm
 from grader import gradebook, profile, records
 from grader.course import assignment_ids, generate_assignments, max_scores, quiet_nbgrader
 from grader.report import clean_field, keep_result_files, write_reports
-from grader.sandbox import Limits, SandboxUnavailable, bwrap_command, capped_folder, remove_orphaned_folders
+from grader.sandbox import (Limits, SandboxUnavailable, bwrap_command, capped_folder, host_slot,
+                            remove_orphaned_folders, slot_folder)
 from grader.identity import IdentityError, Owners, Roster
 from grader.results import checked_result
 from grader.snapshots import Snapshots
@@ -106,6 +107,8 @@ def autograde(submissions_dir, out, settings=Settings(), selection=Selection()):
     _refuse_nested(submissions_dir, out)
     with _interrupts() as stop:
         check_sandbox()
+        if not settings.scheduler:
+            os.close(slot_folder())  # another user's folder in its place stops the run here, with why
         quiet_nbgrader()
         with _output_folder(out) as work_root:
             snapshots = Snapshots(work_root / "snapshots")  # each notebook read once, here
@@ -371,22 +374,17 @@ def start_forkserver():
 def _grade_here(submissions, template, work_root, settings, due_dates):
     """Grade on this machine, ``settings.jobs`` at a time: yields ``(index, submission, result)`` as each
     finishes (its files in ``work_root/<index>``), and None every half second while none does."""
-    # Each submission graded at the same time has a slot, and each slot its own sandbox uid.
-    slots = queue.SimpleQueue()
-    for slot in range(max(1, settings.jobs)):
-        slots.put(slot)
     halt = threading.Event()  # set when this loop ends early: workers still running are killed
 
     def grade(index, submission):
         if halt.is_set():
             return None
-        slot = slots.get()
-        try:
+        # Each submission graded at the same time on this machine (by this run or another) has a slot,
+        # and each slot its own sandbox uid.
+        with host_slot() as slot:
             date = due_dates.get(submission.assignment)
             return grade_in_process(submission, slot, template, work_root / f"{index:05d}", settings,
                                     date.isoformat() if date else None, halt)
-        finally:
-            slots.put(slot)
 
     pool = ThreadPoolExecutor(max_workers=max(1, settings.jobs))
     try:

@@ -32,7 +32,6 @@ folder someone else owns). SCALING.md has the deployments and how to make the ce
 import atexit
 import builtins
 import dataclasses
-import fcntl
 import functools
 import hashlib
 import io
@@ -55,6 +54,7 @@ from types import SimpleNamespace
 
 from grader.course import REPO, assignment_ids, generate_assignments
 from grader.records import record_key
+from grader.sandbox import SandboxUnavailable, host_slot, slot_folder
 
 # What a worker may send back, per file: three bytes per output character a graded notebook keeps
 # (preprocessors.MAX_NOTEBOOK_OUTPUT_CHARS, 10 million). Real ones are far below: a notebook with every
@@ -68,7 +68,6 @@ RESULT_KEYS = frozenset({"status", "reason", "cells", "timestamp", "seconds_late
 # In flight per worker thread. Dask counts a worker's death against every task assigned to it, so a
 # task waiting behind a crashing submission on the same worker would be counted as if it crashed too.
 TASKS_PER_THREAD = 1
-MAX_SLOTS = 256
 EXIT_CANNOT_GRADE = 3
 NO_WORKER_NOTICE = 10  # seconds without a worker before the run says so
 WORKER_WAIT = 120  # seconds without a worker before the run gives up, unless grader.worker-wait says otherwise
@@ -104,7 +103,6 @@ def ready_to_grade():
     daemonic processes, which may not have children, unless DASK_DISTRIBUTED__WORKER__DAEMON=False),
     and this user's slot folder is its own. Returns the course's digest."""
     from grader.autograde import check_sandbox
-    from grader.sandbox import SandboxUnavailable
 
     if not assignment_ids():
         raise NotReadyToGrade(f"no course here: {REPO / 'notebooks'} holds no assignment "
@@ -116,7 +114,10 @@ def ready_to_grade():
     if multiprocessing.current_process().daemon:
         raise NotReadyToGrade("this Dask worker runs as a daemonic process, which cannot start grading processes: "
                               "start it with `python -m grader worker`, or set DASK_DISTRIBUTED__WORKER__DAEMON=False")
-    os.close(_slot_folder())
+    try:
+        os.close(slot_folder())
+    except SandboxUnavailable as error:
+        raise NotReadyToGrade(str(error)) from None
     return course_digest()
 
 
@@ -158,53 +159,6 @@ def _template(assignment):
     return folder
 
 
-def _slot_folder():
-    """A descriptor of this user's folder of slot locks (``grader-slots-<uid>`` in the temporary
-    folder), made with mode 0700. In a shared /tmp another user may have made that path first, as
-    a link or a folder of links to files they want the grader to harm: refused, never followed."""
-    path = Path(tempfile.gettempdir()) / f"grader-slots-{os.geteuid()}"
-    try:
-        os.mkdir(path, 0o700)
-    except FileExistsError:
-        pass
-    try:
-        folder = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError as error:
-        raise NotReadyToGrade(f"{path} is not a folder of this user's ({error.strerror}): another user may have "
-                              "made it; remove it") from None
-    owner, mode = os.fstat(folder).st_uid, os.fstat(folder).st_mode
-    if owner != os.geteuid() or mode & 0o077:
-        os.close(folder)
-        raise NotReadyToGrade(f"{path} belongs to uid {owner} with mode {mode & 0o777:o}, not to this worker's uid "
-                              f"{os.geteuid()} with mode 700: another user made it; remove it")
-    return folder
-
-
-@contextmanager
-def _host_slot():
-    """A slot no other grading on this machine holds (each slot has its own sandbox uid), claimed
-    with a lock file, so that several worker processes on one host never share a uid. The lock files
-    live in this user's own folder, are never followed if they are links, and never truncated."""
-    folder = _slot_folder()
-    try:
-        for slot in range(MAX_SLOTS):
-            lock = os.open(f"{slot}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
-                           dir_fd=folder)
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(lock)
-                continue
-            try:
-                yield slot
-            finally:
-                os.close(lock)
-            return
-    finally:
-        os.close(folder)
-    raise NotReadyToGrade(f"more than {MAX_SLOTS} submissions graded at once on this machine")
-
-
 def grade_task(task):
     """Dask task: grade one submission, sent as bytes; returns ``{"result": ..., "files": {kind: bytes}}``,
     plain data only (the parent reads nothing else).
@@ -220,7 +174,7 @@ def grade_task(task):
             raise NotReadyToGrade(f"this worker has another version of the course ({ready_to_grade()}, the grader "
                                   f"has {task['course']}): install the same commit on every worker")
         assignment = task["assignment"]
-        with _host_slot() as slot, tempfile.TemporaryDirectory(prefix="grader-task-") as folder:
+        with host_slot() as slot, tempfile.TemporaryDirectory(prefix="grader-task-") as folder:
             notebook = Path(folder) / "submitted" / f"{assignment}.ipynb"
             notebook.parent.mkdir()
             notebook.write_bytes(task["notebook"])

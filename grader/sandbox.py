@@ -15,6 +15,7 @@ capped with ``prlimit``.
 
 import contextlib
 import ctypes
+import fcntl
 import functools
 import json
 import os
@@ -38,6 +39,7 @@ NOBODY = 65534
 # As root, submission slot k runs as uid SANDBOX_UID_BASE + k: uids no account uses, so that
 # RLIMIT_NPROC (counted per uid) caps each submission alone, and no file on the machine is theirs.
 SANDBOX_UID_BASE = 61000
+MAX_SLOTS = 256  # submissions graded at once on one machine, each with its own uid
 
 
 class SandboxUnavailable(RuntimeError):
@@ -282,3 +284,52 @@ def write_kernelspec(jupyter_path, work_dir, socket_dir, limits, defer_matplotli
             "interrupt_mode": "message"}
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
     return spec_dir
+
+
+def slot_folder():
+    """A descriptor of this user's folder of slot locks (``grader-slots-<uid>`` in the temporary
+    folder), made with mode 0700. In a shared /tmp another user may have made that path first, as
+    a link or a folder of links to files they want the grader to harm: refused, never followed."""
+    path = Path(tempfile.gettempdir()) / f"grader-slots-{os.geteuid()}"
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    try:
+        folder = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as error:
+        raise SandboxUnavailable(f"{path} is not a folder of this user's ({error.strerror}): another user may have "
+                              "made it; remove it") from None
+    owner, mode = os.fstat(folder).st_uid, os.fstat(folder).st_mode
+    if owner != os.geteuid() or mode & 0o077:
+        os.close(folder)
+        raise SandboxUnavailable(f"{path} belongs to uid {owner} with mode {mode & 0o777:o}, not to this grader's uid "
+                              f"{os.geteuid()} with mode 700: another user made it; remove it")
+    return folder
+
+
+@contextlib.contextmanager
+def host_slot():
+    """A slot no other grading on this machine holds (each slot has its own sandbox uid), claimed
+    with a lock file, so that no two submissions graded at once on one host share a uid, whether
+    they are graded by one run, by two runs into different folders, or by Dask worker processes
+    (a fork bomb in one must not reach the process cap of another). The lock files
+    live in this user's own folder, are never followed if they are links, and never truncated."""
+    folder = slot_folder()
+    try:
+        for slot in range(MAX_SLOTS):
+            lock = os.open(f"{slot}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
+                           dir_fd=folder)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(lock)
+                continue
+            try:
+                yield slot
+            finally:
+                os.close(lock)
+            return
+    finally:
+        os.close(folder)
+    raise SandboxUnavailable(f"more than {MAX_SLOTS} submissions graded at once on this machine")

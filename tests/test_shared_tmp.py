@@ -1,7 +1,7 @@
 """Nothing another local user plants in the shared /tmp makes the grader (as root) unmount, follow or
 truncate something: a second user is made for the test (useradd), plants traps as itself (setpriv),
 and the grader's own clean-up and slot locks run against them (grader/sandbox.py
-``remove_orphaned_folders``, grader/cluster.py ``_host_slot``, and a real worker's start)."""
+``remove_orphaned_folders``, grader/sandbox.py ``host_slot``, and a real worker's start)."""
 
 import os
 import shutil
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import cluster
+from grader import sandbox
 from grader.autograde import SOCKET_FOLDER_PREFIX
-from grader.cluster import NotReadyToGrade, loopback_cluster, worker_command, worker_environment
-from grader.sandbox import _tmpfs_mount_points, remove_orphaned_folders
+from grader.cluster import loopback_cluster, worker_command, worker_environment
+from grader.sandbox import SandboxUnavailable, _tmpfs_mount_points, remove_orphaned_folders
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root: it adds a user and mounts a tmpfs "
                                 "(CI runs as root; the attacks it replays are on a grader running as root)")
@@ -91,16 +91,16 @@ def test_slot_locks_never_follow_or_truncate_what_another_user_planted(intruder,
         intruder("mkdir", str(shared_tmp / planted))
         intruder("ln", "-s", str(victim), str(shared_tmp / planted / "0.lock"))
     monkeypatch.setattr(tempfile, "tempdir", str(shared_tmp))
-    with pytest.raises(NotReadyToGrade, match=f"grader-slots-0 belongs to uid \\d+ .*another user made it"):
-        with cluster._host_slot():
+    with pytest.raises(SandboxUnavailable, match=f"grader-slots-0 belongs to uid \\d+ .*another user made it"):
+        with sandbox.host_slot():
             pass
     assert victim.read_bytes() == PRECIOUS
 
     # A link in its place is refused as well, and a real worker will not start on such a machine.
     subprocess.run(["rm", "-r", str(shared_tmp / "grader-slots-0")], check=True)
     intruder("ln", "-s", str(tmp_path), str(shared_tmp / "grader-slots-0"))
-    with pytest.raises(NotReadyToGrade, match="not a folder of this user's"):
-        with cluster._host_slot():
+    with pytest.raises(SandboxUnavailable, match="not a folder of this user's"):
+        with sandbox.host_slot():
             pass
     with loopback_cluster(workers=0) as scheduler:
         worker = subprocess.run(worker_command(scheduler.address) + ["--host", "127.0.0.1"], capture_output=True,
@@ -112,11 +112,11 @@ def test_slot_locks_never_follow_or_truncate_what_another_user_planted(intruder,
 
 def test_slot_locks_in_the_graders_own_folder(shared_tmp, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(shared_tmp))
-    with cluster._host_slot() as first, cluster._host_slot() as second:
+    with sandbox.host_slot() as first, sandbox.host_slot() as second:
         assert (first, second) == (0, 1)
     folder = shared_tmp / f"grader-slots-{os.geteuid()}"
     assert folder.stat().st_uid == os.geteuid() and folder.stat().st_mode & 0o777 == 0o700
     assert (folder / "0.lock").stat().st_mode & 0o777 == 0o600
-    with cluster._host_slot() as again:
+    with sandbox.host_slot() as again:
         assert again == 0  # released
 
