@@ -218,6 +218,14 @@ def _fpd_non_symmetric(n, trials=1000, seed=0):
     return float(np.mean(np.linalg.eigvalsh(A)[:, 0] > 0))
 
 
+@mistake("fraction_positive_definite", "non_symmetric_eigvals",
+         "used matrices that are not symmetric: build S = (A + Aᵀ)/2 and take the eigenvalues of S (the "
+         "eigenvalues of an unsymmetrized A are complex in general, and their real parts are another ensemble).")
+def _fpd_non_symmetric_eigvals(n, trials=1000, seed=0):
+    A = np.random.default_rng(seed).standard_normal((trials, n, n))
+    return float(np.mean(np.all(np.linalg.eigvals(A).real > 0, axis=1)))
+
+
 @mistake("fraction_positive_definite", "any_positive",
          "counted matrices with at least one positive eigenvalue; a matrix counts only when ALL its "
          "eigenvalues are positive (its smallest eigenvalue > 0).")

@@ -17,7 +17,8 @@ FRACTION_PROPERTIES = {
 }
 
 # Probabilities that an n = 2 matrix counts, with a tolerance of about 5 standard deviations at
-# STATISTICS_TRIALS trials, for the symmetric ensemble and for two ways of skipping the symmetrization.
+# STATISTICS_TRIALS trials, for the symmetric ensemble and for two ways of skipping the symmetrization
+# (check() says the second is what the learner's number resembles; it names no cause from one number).
 STATISTICS_TRIALS = 20000
 GOE_2 = (2 - np.sqrt(2)) / 4
 NON_SYMMETRIC_2 = (0.1163, 0.2500)  # eigvalsh(A) reads one triangle; all real parts of eigvals(A) > 0
@@ -49,15 +50,19 @@ def _statistics(runner):
     runner.require(
         len({float(runner.call(1, 1000, 11)) for _ in range(3)}) == 1, FRACTION_PROPERTIES["not_reproducible"]
     )
-    runner.require(
-        len({float(runner.call(2, 500, seed)) for seed in (1, 2, 3)}) > 1, runner.fixture["mistakes"]["ignores_seed"]
-    )
+    # The same answer for three seeds says the seed is not used, unless that answer is 0 or 1, which the
+    # sampler would give for any seed (a mistake that makes every matrix count, say).
+    seeded = {float(runner.call(2, 500, seed)) for seed in (1, 2, 3)}
+    runner.require(len(seeded) > 1 or seeded <= {0.0, 1.0}, runner.fixture["mistakes"]["ignores_seed"])
     one = float(runner.call(1, STATISTICS_TRIALS, 5))
     runner.require(abs(one - 0.5) < 0.02, FRACTION_PROPERTIES["not_one_half"] + f" Got {one:.3f}.")
     two = float(runner.call(2, STATISTICS_TRIALS, 5))
-    if abs(two - GOE_2) >= TOLERANCE_2 and min(abs(two - p) for p in NON_SYMMETRIC_2) < TOLERANCE_2:
-        runner.fail_with("non_symmetric", f" For n = 2 it gave {two:.3f}; expected about {GOE_2:.3f}.")
-    runner.require(abs(two - GOE_2) < TOLERANCE_2, FRACTION_PROPERTIES["not_goe_2"] + f" Got {two:.3f}.")
+    unsymmetrized = ""
+    if min(abs(two - p) for p in NON_SYMMETRIC_2) < TOLERANCE_2:
+        unsymmetrized = (f" That is about what matrices that are not symmetrized give ({NON_SYMMETRIC_2[0]:.3f} "
+                         f"from eigvalsh(A), {NON_SYMMETRIC_2[1]:.2f} from the real parts of eigvals(A)).")
+    runner.require(abs(two - GOE_2) < TOLERANCE_2,
+                   FRACTION_PROPERTIES["not_goe_2"] + f" Got {two:.3f}." + unsymmetrized)
     falling = [float(runner.call(n, 4000, 7)) for n in (1, 2, 3)]
     runner.require(
         falling[0] > falling[1] > falling[2],
