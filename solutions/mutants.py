@@ -30,8 +30,10 @@ import ast
 import copy
 import hashlib
 import inspect
+import os
 import resource
 import signal
+import sys
 import textwrap
 import time
 import tracemalloc
@@ -40,46 +42,28 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 import solutions
 from optim_helpers.checks import _engine as engine
-from solutions.cases import BEHAVIOUR_MISTAKES, MISTAKES
+from solutions.cases import BEHAVIOUR_MISTAKES, CASES, MISTAKES
+from solutions.notation import (
+    CALL_NAMES,
+    COMPARISONS,
+    ENTRY_SYMBOLS,
+    OPERATORS,
+    SYMBOLS,
+    UNSAID,
+    atomic,
+    called,
+    notation,
+    said,
+    statement_notation,
+)
 
-# --- the notebook's notation ---------------------------------------------------------------------
-
-SYMBOLS = {
-    "learning_rate": "α", "learning_rate0": "α₀", "beta": "β", "beta1": "β₁", "beta2": "β₂", "epsilon": "ε",
-    "theta": "θ", "value": "θ_t", "previous": "v", "lambd": "λ", "new_v": "v", "new_s": "s",
-    "v_corrected": "v̂", "s_corrected": "ŝ", "new_parameters": "W", "hessian": "H", "symmetric": "S", "tol": "tol",
-    "shuffled_X": "the shuffled X", "shuffled_Y": "the shuffled Y", "l2": "the L2 penalty",
-    "cross_entropy": "the cross-entropy",
-}
-# Dicts whose entry [key] or [dkey] reads as one symbol: grads[dkey] is dW, parameters[key] is W.
-ENTRY_SYMBOLS = {"grads": "dW", "parameters": "W", "new_parameters": "W", "v": "v", "s": "s", "new_v": "v",
-                 "new_s": "s", "v_corrected": "v̂", "s_corrected": "ŝ"}
-# What a function returns, as the notebook writes it (for a return statement's formula).
-RETURN_SYMBOLS = {"update_lr": "α", "schedule_lr_decay": "α", "exponential_decay": "α", "inverse_sqrt_decay": "α",
-                  "effective_window": "the window", "ewa_bias_corrected": "the corrected average",
-                  "compute_cost_with_regularization": "J", "fraction_positive_definite": "the fraction"}
-# Statements of helpers, said in words rather than code.
-HELPER_CONTEXT = {
-    "parameter_keys": "the layers are l = 1 … L (range(1, L + 1)), each with its W and b",
-    "layer_count": "the network has L = len(parameters) // 2 layers",
-    "zeros_like_grads": "each entry starts as zeros shaped like its parameter, keyed \"dW1\", \"db1\", …",
-}
-OPERATORS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "·", ast.Div: "/", ast.Pow: "^", ast.FloorDiv: "//",
-             ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "and", ast.BitOr: "or"}
-PRECEDENCE = {ast.BitOr: 0, ast.BitAnd: 0, ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.FloorDiv: 2,
-              ast.Mod: 2, ast.MatMult: 2, ast.Pow: 4}
-COMPARISONS = {ast.Gt: ">", ast.GtE: "≥", ast.Lt: "<", ast.LtE: "≤", ast.Eq: "=="}
-CALL_NOTATION = {"sqrt": "√{}", "square": "{}²", "floor": "⌊{}⌋", "ceil": "⌈{}⌉", "abs": "|{}|"}
-CALL_NAMES = {"sqrt": "the square root", "square": "the square", "floor": "the floor", "ceil": "the ceiling",
-              "round": "the rounding", "abs": "the absolute value", "swapaxes": "the transpose", "mean": "the mean",
-              "sum": "the sum", "float": "float(...)", "asarray": "np.asarray", "eigvalsh": "the eigenvalues",
-              "trunc": "the truncation"}
 SHORT = 28  # longer operands are not spelled out in a sentence
 INTEGER_TYPE = ("kept the integer type of an integer {0}, so each result was cut to a whole number: work in floats, "
                 "e.g. np.asarray({0}, dtype=float), or store the results in np.zeros(len({0}))")
@@ -89,82 +73,6 @@ INTEGER_TYPE = ("kept the integer type of an integer {0}, so each result was cut
 PEAK_BYTES = 8 << 20
 SECONDS_PER_MUTANT = 10.0
 EXTRA_BYTES_PER_MUTANT = 1 << 30
-
-
-def _atomic(text):
-    return text.replace("_", "").replace(".", "").isalnum() or text.startswith(("(", "⌊", "⌈", "|"))
-
-
-def notation(node, parent=0):
-    """The expression ``node`` as the notebook writes it: ``beta * v[dkey]`` is ``β·v``."""
-    if isinstance(node, ast.Name):
-        return SYMBOLS.get(node.id, node.id)
-    if isinstance(node, ast.Constant):
-        value = node.value
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return repr(value) if isinstance(value, str) else str(value)
-    if isinstance(node, ast.BinOp):
-        precedence = PRECEDENCE[type(node.op)]
-        left, right = notation(node.left, precedence), notation(node.right, precedence + 1)
-        if isinstance(node.op, ast.Pow):
-            text = f"{left}^{right if _atomic(right) else '(' + right + ')'}"
-        else:
-            separator = OPERATORS[type(node.op)]
-            tight = separator == "·" and len(left) <= 2 and len(right) <= 2
-            text = f"{left}{separator}{right}" if tight else f"{left} {separator} {right}"
-        return f"({text})" if precedence < parent else text
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return f"−{notation(node.operand, 3)}"
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in ENTRY_SYMBOLS \
-            and isinstance(node.slice, ast.Name) and node.slice.id in ("key", "dkey"):
-        return ENTRY_SYMBOLS[node.value.id]
-    if isinstance(node, ast.Subscript):
-        return notation(node.value, 5) + ast.unparse(node)[len(ast.unparse(node.value)):]
-    if isinstance(node, ast.Attribute) and node.attr == "T":
-        return notation(node.value, 5) + "ᵀ"
-    if isinstance(node, ast.Call):
-        function = _called(node)
-        if function == "sum" and node.args and isinstance(node.args[0], ast.GeneratorExp):
-            return f"Σ {notation(node.args[0].elt, 2)}"
-        if function == "sum" and node.args and isinstance(node.args[0], ast.Call) and _called(node.args[0]) == "square":
-            return f"‖{notation(node.args[0].args[0])}‖²"
-        arguments = [notation(argument) for argument in node.args]
-        if function in CALL_NOTATION and len(arguments) == 1:
-            inner = arguments[0] if _atomic(arguments[0]) or function in ("floor", "ceil", "abs") else f"({arguments[0]})"
-            return CALL_NOTATION[function].format(inner)
-        if function == "swapaxes" and arguments:
-            return arguments[0] + "ᵀ"
-        if function == "asarray" and arguments:
-            return arguments[0]
-        return f"{function}({', '.join(arguments)})"
-    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in COMPARISONS:
-        return f"{notation(node.left)} {COMPARISONS[type(node.ops[0])]} {notation(node.comparators[0])}"
-    return ast.unparse(node)
-
-
-def _called(call):
-    """``np.sqrt(x)`` -> ``"sqrt"``; ``float(x)`` -> ``"float"``."""
-    function = call.func
-    return function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
-
-
-def statement_notation(unit, statement):
-    """The statement holding an edit, as a formula: ``v = β·v + (1 − β)·dW``."""
-    if unit.name in HELPER_CONTEXT:
-        return HELPER_CONTEXT[unit.name]
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-        value = statement.value.value if isinstance(statement.value, ast.DictComp) else statement.value
-        target = statement.targets[0].id
-        if isinstance(value, ast.Call) and _called(value) in ("asarray", "empty_like", "zeros_like"):
-            return None
-        return f"{SYMBOLS.get(target, target)} = {notation(value)}"
-    if isinstance(statement, ast.Return) and isinstance(statement.value, ast.DictComp) and \
-            isinstance(statement.value.key, ast.Name) and statement.value.key.id == "key":
-        return f"W = {notation(statement.value.value)}"
-    if isinstance(statement, ast.Return) and statement.value is not None and unit.name in RETURN_SYMBOLS:
-        return f"{RETURN_SYMBOLS[unit.name]} = {notation(statement.value)}"
-    return None
 
 
 # --- units: the reference and the helpers it calls ------------------------------------------------
@@ -288,7 +196,7 @@ def _short(node):
     text = notation(node)
     if len(text) > SHORT:
         return None
-    return text if _atomic(text) else f"({text})"
+    return text if atomic(text) else f"({text})"
 
 
 VERBS = {
@@ -371,15 +279,80 @@ def _name_phrase(old, new):
     return f"used {new_symbol} where {old_symbol} belongs"
 
 
-def _name_edits(node, names):
+def _name_edits(node, ancestors, names, kinds):
+    """A name for another of its kind (a number for a number, a dict for a dict); a number off by one."""
     if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names):
         return
+    parent = ancestors[-1] if ancestors else None
+    entry = isinstance(parent, ast.Subscript) and isinstance(parent.slice, ast.Name) and parent.slice.id in KEY_NAMES
+    context = f" in {notation(parent)}" if isinstance(parent, ast.BinOp) and len(notation(parent)) <= SHORT else ""
+    returned = _returned_item(node, ancestors)
     for other in names:
-        if other != node.id:
-            yield ast.Name(other, ast.Load()), _name_phrase(node.id, other)
-    for sign, op in (("+", ast.Add()), ("−", ast.Sub())):
-        new = ast.BinOp(ast.Name(node.id, ast.Load()), op, ast.Constant(1))
-        yield new, f"used {notation(node)} {sign} 1 where {notation(node)} belongs"
+        if other == node.id or kinds.get(other) != kinds.get(node.id) or node.id not in kinds:
+            continue
+        if returned and other == node.id.removeprefix("new_"):
+            phrase = f"returned the {returned} it was given, not the updated {returned}"
+        elif {node.id, other} == set(KEY_NAMES):
+            phrase = KEY_PHRASES[other]
+        elif entry:
+            phrase = f"used {ENTRY_SYMBOLS.get(other, other)} where {ENTRY_SYMBOLS.get(node.id, node.id)} belongs"
+        else:
+            phrase = _name_phrase(node.id, other) + context
+        yield ast.Name(other, ast.Load()), phrase
+    if kinds.get(node.id, "").startswith(("number", "intarray")):
+        for sign, op in (("+", ast.Add()), ("−", ast.Sub())):
+            new = ast.BinOp(ast.Name(node.id, ast.Load()), op, ast.Constant(1))
+            yield new, f"used {notation(node)} {sign} 1 where {notation(node)} belongs{context}"
+
+
+def _returned_item(node, ancestors):
+    """The name the notebook gives the returned item ``node`` is (``"parameters"``), or None."""
+    statement = next((a for a in reversed(ancestors) if isinstance(a, ast.stmt)), None)
+    if not isinstance(statement, ast.Return):
+        return None
+    items = statement.value.elts if isinstance(statement.value, ast.Tuple) else [statement.value]
+    for item in items:
+        if item is node and node.id.startswith("new_"):
+            return node.id.removeprefix("new_")
+    return None
+
+
+def _kind(value):
+    """What a variable holds, for swapping names: only a name of the same kind may stand for another."""
+    if isinstance(value, dict):
+        return "dict"
+    if isinstance(value, np.ndarray):
+        return f"{'intarray' if value.dtype.kind in 'iub' else 'array'}{value.ndim}"
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, (int, float, np.number)):
+        return "number"
+    return type(value).__name__
+
+
+@lru_cache(maxsize=None)
+def kinds(name):
+    """``{variable: kind}`` for every variable of the reference of ``name`` and its helpers, seen while
+    the reference runs on the first input of its case builder."""
+    args, kwargs = CASES[name](np.random.default_rng(0))[0]
+    root = str(Path(solutions.__file__).resolve().parent)
+    found = {}
+
+    def trace(frame, event, arg):
+        filename = frame.f_code.co_filename
+        if not filename.startswith(root) or f"{os.sep}cases{os.sep}" in filename:
+            return None
+        if event in ("line", "return"):
+            for variable, value in frame.f_locals.items():
+                found.setdefault(variable, _kind(value))
+        return trace
+
+    sys.settrace(trace)
+    try:
+        getattr(solutions, name)(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    finally:
+        sys.settrace(None)
+    return found
 
 
 def _constant_edits(node, ancestors):
@@ -418,14 +391,14 @@ FAMILIES = [ROUNDINGS, ("sqrt", "square", "abs"), ("any", "all"), ("mean", "sum"
 def _call_edits(node):
     if not isinstance(node, ast.Call):
         return
-    function = _called(node)
+    function = called(node)
     if node.args and function not in ("range", "enumerate", "default_rng", "standard_normal", "permutation",
                                       "zeros_like", "list", "str", "len", "eigvalsh", "eigvals"):
         dropped = node.args[0]
         if function == "asarray" and any(keyword.arg == "dtype" for keyword in node.keywords):
             yield dropped, INTEGER_TYPE.format(notation(dropped))
         else:
-            yield dropped, f"left out {CALL_NAMES.get(function, function + '(...)')} of {notation(dropped)}"
+            yield dropped, f"left out {CALL_NAMES.get(function, UNSAID)} of {notation(dropped)}"
     for family in FAMILIES:
         if function in family and isinstance(node.func, ast.Attribute):
             for other in family:
@@ -522,6 +495,8 @@ def _layer_number(key):
 
 MUTANT_HELPERS = {"_other_kind": _other_kind, "_layer_number": _layer_number}
 KEY_NAMES = ("key", "dkey")
+KEY_PHRASES = {"dkey": "used the gradients' keys (\"dW1\", \"db1\", …) where the parameters' keys (\"W1\", \"b1\", …) belong",
+               "key": "used the parameters' keys (\"W1\", \"b1\", …) where the gradients' keys (\"dW1\", \"db1\", …) belong"}
 
 
 def _kind_edits(node, ancestors, names):
@@ -563,8 +538,10 @@ def _signature_edits(unit):
     return edits
 
 
-def single_edits(unit):
-    """Every single :class:`Edit` of ``unit``, in a fixed order."""
+def single_edits(unit, kinds=None):
+    """Every single :class:`Edit` of ``unit``, in a fixed order; names are swapped only with names of the
+    same kind in ``kinds`` (see :func:`kinds`)."""
+    kinds = kinds or {}
     names = _loaded_names(unit)
     strings = _returned_strings(unit)
     edits = []
@@ -576,14 +553,15 @@ def single_edits(unit):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             continue
         generators = [
-            _operator_edits(node), _beta_edits(node, ancestors), _name_edits(node, names),
+            _operator_edits(node), _beta_edits(node, ancestors), _name_edits(node, ancestors, names, kinds),
             _constant_edits(node, ancestors), _string_edits(node, strings), _call_edits(node),
             _compare_edits(node), _unary_edits(node), _index_edits(node), _transpose_edits(node),
             _kind_edits(node, ancestors, names), _tuple_edits(node),
         ]
         for generator in generators:
             for new, phrase in generator:
-                edits.append(Edit(unit, path, new, phrase))
+                if said(phrase):
+                    edits.append(Edit(unit, path, new, phrase))
     return edits
 
 
@@ -620,9 +598,9 @@ def _sentence(edits, name):
     """The phrase of the edit (or of the first of identical edits), then the formula it breaks, unless the
     phrase already says it."""
     edit = edits[0]
-    formula = statement_notation(edit.unit, _statement_of(edit.unit, edit.path))
+    formula = statement_notation(edit.unit.name, _statement_of(edit.unit, edit.path))
     phrase = edit.phrase + (" (in every place it appears)" if len(edits) > 1 else "")
-    if not formula or ":" in edit.phrase or formula.split(" = ", 1)[-1] in edit.phrase:
+    if not formula or not said(formula) or ":" in edit.phrase or formula.split(" = ", 1)[-1] in edit.phrase:
         return phrase + "."
     return f"{phrase}: {formula}."
 
@@ -664,7 +642,7 @@ def mutants(name):
     """Every generated mistake of exercise ``name`` (not yet run), in a fixed order: single edits, then pairs."""
     unit_list = units(name)
     singles = _signature_edits(unit_list[0]) + sorted(
-        (edit for unit in unit_list for edit in single_edits(unit)), key=_returns_an_input_first)
+        (edit for unit in unit_list for edit in single_edits(unit, kinds(name))), key=_returns_an_input_first)
     plans = [([edit], _sentence([edit], name)) for edit in singles]
     plans += [(group, _sentence(group, name)) for group in _same_everywhere(singles)]
     plans += _skipped_layer_plans(name, unit_list)
@@ -824,7 +802,7 @@ def select(name, cases, known=()):
     chosen = []
     for mutant in mutants(name):
         prints = prints_of(mutant.fn, cases)
-        if prints is None or not engine.carries_a_value(prints):
+        if prints is None or not engine.carries_a_value(prints) or _one_answer(mutant.fn, cases):
             continue
         key = engine.behaviour_key(prints)
         if key in seen or not _deterministic(mutant, cases, prints):
@@ -832,6 +810,18 @@ def select(name, cases, known=()):
         seen.add(key)
         chosen.append((mutant, prints))
     return chosen
+
+
+def _one_answer(fn, cases):
+    """Whether ``fn`` gives one and the same number or word for every probe while the expected answers
+    differ: so many slips end in "always 1.0" or "always 'saddle'" that such an answer names none."""
+    results = outcomes(fn, cases)
+    answers = [result for result in results if not isinstance(result, engine.Raised)]
+    expected = [case[2] for case in cases]
+    if len(answers) < 2 or not all(isinstance(a, (str, int, float, np.number)) and not isinstance(a, bool)
+                                   for a in answers + expected):
+        return False
+    return len({str(a) for a in answers}) == 1 and len({str(e) for e in expected}) > 1
 
 
 def _deterministic(mutant, cases, prints):

@@ -12,7 +12,6 @@ adds, with ``@exercise(name)``, the checks of properties that stored numbers can
 """
 
 import copy
-import inspect
 import json
 import traceback
 from pathlib import Path

@@ -340,7 +340,7 @@ def describe_spread(outcomes, cases, fn, names, rtol=1e-6, atol=1e-9):
                  len(places) == 1 and _confusions(pairs) or _right_inputs(verdicts, checked, fn),
                  _first_entry(wrong[0], pairs, checked, fn, rtol, atol) if wrong else None,
                  _not_finite(wrong, pairs)]
-    return " ".join(sentence[0].upper() + sentence[1:] for sentence in sentences if sentence) or None
+    return " ".join(sentence for sentence in sentences if sentence) or None
 
 
 def _right_prefix(pairs, rtol, atol):
@@ -361,7 +361,7 @@ def _right_prefix(pairs, rtol, atol):
     if right == 0:
         return None
     span = f"{where}[0]" if right == 1 else f"{where}[0 … {right - 1}]"
-    return f"{span} {'is' if right == 1 else 'are'} right on every input checked; {where}[{right}] is the first to differ."
+    return f"On every input checked, {span} {'is' if right == 1 else 'are'} right; {where}[{right}] is the first to differ."
 
 
 def _confusions(pairs):
@@ -426,11 +426,11 @@ def _first_entry(where, pairs, checked, fn, rtol, atol):
     got = np.array([value for value, _ in values])
     if np.allclose(got, got[0], rtol=rtol, atol=atol, equal_nan=True) and not np.allclose(
             [wanted for _, wanted in values], values[0][1], rtol=rtol, atol=atol):
-        return f"{entry} is {format_pair(got[0], values[0][1])[0]} on every input checked, whatever the inputs."
+        return f"On every input checked, {entry} is {format_pair(got[0], values[0][1])[0]}, whatever the inputs."
     for name in inputs[0]:
         found = [_entry_of(named.get(name), index, got.shape[1:] if got.ndim > 1 else ()) for named in inputs]
         if all(value is not None for value in found) and np.allclose(got, found, rtol=rtol, atol=atol):
-            return f"{entry} equals {name}{'[' + ', '.join(map(str, index)) + ']' if index else ''} on every input checked."
+            return f"On every input checked, {entry} equals {name}{'[' + ', '.join(map(str, index)) + ']' if index else ''}."
     return None
 
 
@@ -454,7 +454,7 @@ def _not_finite(wrong, pairs):
             except (TypeError, ValueError):
                 continue
             if np.shape(bad) and bad.any() or not np.shape(bad) and bad:
-                return (f"{where} holds nan or inf where a finite number belongs: something was divided by zero "
+                return (f"There is nan or inf in {where} where a finite number belongs: something was divided by zero "
                         f"(e.g. 1 − β^0 = 0 when a step counter starts at 0, or t − 1 at t = 1) or took the square "
                         f"root or log of a negative number.")
     return None

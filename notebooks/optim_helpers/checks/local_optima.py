@@ -38,14 +38,15 @@ def check_fraction_positive_definite(runner):
         runner.expect_all(rtol=1e-9, atol=0)  # fractions k/trials differ by >= 1e-4
     except WrongValue as error:
         _statistics(runner)
-        runner.fail(str(error)[len(runner.name) + 1 :] + SAMPLER_HINT, error)
+        runner.fail(str(error)[len(runner.name) + 1 :] + SAMPLER_HINT, error, kind="truthful")
     _statistics(runner)
 
 
 def _statistics(runner):
     """Properties any correct sampler of (A + Aᵀ)/2 has, whatever its random stream."""
     value = runner.call(3, 200, 1)
-    runner.require(np.ndim(value) == 0 and 0 <= float(value) <= 1, FRACTION_PROPERTIES["not_a_fraction"])
+    runner.require(np.ndim(value) == 0 and 0 <= float(value) <= 1, FRACTION_PROPERTIES["not_a_fraction"],
+                   kind="truthful")
     # n = 1 spreads the counts widely: an unseeded sampler repeats its answer three times by chance < 0.1%.
     runner.require(
         len({float(runner.call(1, 1000, 11)) for _ in range(3)}) == 1, FRACTION_PROPERTIES["not_reproducible"]
@@ -55,16 +56,17 @@ def _statistics(runner):
     seeded = {float(runner.call(2, 500, seed)) for seed in (1, 2, 3)}
     runner.require(len(seeded) > 1 or seeded <= {0.0, 1.0}, runner.fixture["mistakes"]["ignores_seed"])
     one = float(runner.call(1, STATISTICS_TRIALS, 5))
-    runner.require(abs(one - 0.5) < 0.02, FRACTION_PROPERTIES["not_one_half"] + f" Got {one:.3f}.")
+    runner.require(abs(one - 0.5) < 0.02, FRACTION_PROPERTIES["not_one_half"] + f" Got {one:.3f}.", kind="truthful")
     two = float(runner.call(2, STATISTICS_TRIALS, 5))
     unsymmetrized = ""
     if min(abs(two - p) for p in NON_SYMMETRIC_2) < TOLERANCE_2:
         unsymmetrized = (f" That is about what matrices that are not symmetrized give ({NON_SYMMETRIC_2[0]:.3f} "
                          f"from eigvalsh(A), {NON_SYMMETRIC_2[1]:.2f} from the real parts of eigvals(A)).")
     runner.require(abs(two - GOE_2) < TOLERANCE_2,
-                   FRACTION_PROPERTIES["not_goe_2"] + f" Got {two:.3f}." + unsymmetrized)
+                   FRACTION_PROPERTIES["not_goe_2"] + f" Got {two:.3f}." + unsymmetrized, kind="truthful")
     falling = [float(runner.call(n, 4000, 7)) for n in (1, 2, 3)]
     runner.require(
         falling[0] > falling[1] > falling[2],
         FRACTION_PROPERTIES["not_decreasing"] + f" Got {', '.join(f'{value:.3f}' for value in falling)}.",
+        kind="truthful",
     )
