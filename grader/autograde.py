@@ -200,7 +200,7 @@ def _record(submission, result):
         "max_score": sum(points.values()),
         "cells": [{"grade_id": clean_field(c["grade_id"]), "score": _finite(c["score"]),
                    "max_score": _finite(c["max_score"]), "nbgrader_score": _finite(c["nbgrader_score"]),
-                   "judge": clean_field(c["judge"])} for c in cells],
+                   "judge": clean_field(c["judge"]), "mistake": clean_field(c.get("mistake", ""))} for c in cells],
         "timestamp": result.get("timestamp") or submission.timestamp,
         "seconds_late": _finite(result.get("seconds_late")),
         "late_penalty": late_penalty,
