@@ -3,7 +3,8 @@
 A cause check() states was reproduced on its probe inputs; :func:`confirm` runs it again on fresh
 inputs drawn by the exercise's case builder (other sizes, other numbers), where a cause that only
 happened to fit the probes shows itself. ``python -m grader.bench --mistakes-only`` prints the
-counts for tests/heldout_mistakes.py; tests/test_heldout.py asserts that none is misleading.
+counts for tests/heldout_mistakes.py and for random pairs of edits (:func:`double_edits`), mistakes
+that are none of check()'s candidates; tests/test_heldout.py asserts that none is misleading.
 """
 
 import contextlib
@@ -110,8 +111,9 @@ def _outcome(fn, args, kwargs):
 
 
 def _same(first, second):
-    if isinstance(first, _Raised) or isinstance(second, _Raised):
-        return isinstance(first, _Raised) and isinstance(second, _Raised) and first.name == second.name
+    raised = (_Raised, mutants.engine.Raised)
+    if isinstance(first, raised) or isinstance(second, raised):
+        return isinstance(first, raised) and isinstance(second, raised) and first.name == second.name
     return explain_difference(first, second, "") is None
 
 
@@ -122,3 +124,36 @@ def counts(results):
 
 def percentile(values, q):
     return float(np.percentile(values, q)) if values else 0.0
+
+
+def double_edits(seed, per_exercise):
+    """``[(label, fn), ...]``: wrong functions nobody wrote, ``per_exercise`` per exercise, each the
+    reference with two random single edits of solutions/mutants.py at once (so not one of the candidate
+    mistakes check() knows), keeping only those that are wrong on fresh inputs and run within the limits."""
+    rng = np.random.default_rng(seed)
+    found = []
+    for name in sorted(CASES):
+        unit_list = mutants.units(name)
+        edits = [edit for unit in unit_list for edit in mutants.single_edits(unit, mutants.kinds(name))]
+        fresh = fresh_cases(name, seeds=FRESH_SEEDS[:1])
+        kept = 0
+        for _ in range(per_exercise * 20):
+            if kept == per_exercise:
+                break
+            first, second = (edits[i] for i in rng.choice(len(edits), size=2, replace=False))
+            if first.unit is second.unit and _nested(first.path, second.path):
+                continue
+            trees = {}
+            for edit in (first, second):
+                trees[edit.unit.name] = mutants.replaced(trees.get(edit.unit.name, edit.unit.tree), edit.path, edit.new)
+            fn = mutants.compile_units(unit_list, trees)
+            results = mutants.outcomes(fn, fresh)
+            if results is None or all(_same(result, expected) for result, (_, _, expected) in zip(results, fresh)):
+                continue
+            kept += 1
+            found.append((f"{name}: {first.phrase} + {second.phrase}", fn))
+    return found
+
+
+def _nested(first, second):
+    return first[:len(second)] == second or second[:len(first)] == first

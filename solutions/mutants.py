@@ -812,16 +812,20 @@ def select(name, cases, known=()):
     return chosen
 
 
+# A mutant whose answer is one number or word must give, on this many probes, another answer than the
+# one it gives most: "always 1.0" or "always 'saddle'" (but for two probes) is where so many slips end
+# that such answers name none of them.
+TELLING_ANSWERS = 3
+
+
 def _one_answer(fn, cases):
-    """Whether ``fn`` gives one and the same number or word for every probe while the expected answers
-    differ: so many slips end in "always 1.0" or "always 'saddle'" that such an answer names none."""
+    """Whether ``fn``, whose answers are single numbers or words, gives nearly always the same one."""
     results = outcomes(fn, cases)
-    answers = [result for result in results if not isinstance(result, engine.Raised)]
-    expected = [case[2] for case in cases]
-    if len(answers) < 2 or not all(isinstance(a, (str, int, float, np.number)) and not isinstance(a, bool)
-                                   for a in answers + expected):
+    answers = [str(result) for result in results if not isinstance(result, engine.Raised)]
+    if not all(isinstance(result, (str, int, float, np.number, engine.Raised)) for result in results):
         return False
-    return len({str(a) for a in answers}) == 1 and len({str(e) for e in expected}) > 1
+    most = max((answers.count(answer) for answer in set(answers)), default=0)
+    return len(answers) - most < TELLING_ANSWERS
 
 
 def _deterministic(mutant, cases, prints):

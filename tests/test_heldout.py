@@ -114,3 +114,12 @@ WAS_MISLEADING = {
 def test_the_issues_misleading_cases_now_say_what_is_true(measured, label, said, says):
     message = measured[label].message
     assert said not in message and says in message, message
+
+
+def test_no_random_pair_of_edits_is_accepted_or_given_a_cause_fresh_inputs_contradict():
+    """Mistakes nobody wrote down and no candidate is: the reference with two random edits at once."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = [measure.measure(fn, label) for label, fn in measure.double_edits(seed=7, per_exercise=6)]
+    assert len(results) >= 100
+    assert not [(result.label, result.message) for result in results if result.category in ("misleading", "accepted")]

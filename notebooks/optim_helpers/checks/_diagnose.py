@@ -130,13 +130,21 @@ def reproduced_description(outcomes, cases, fn, names, rtol=1e-6, atol=1e-9):
         if actual.shape != expected.shape:
             return None
         observed.append((actual, expected, named, _input_part(where, named)))
-    if len(observed) < 2:
+    if len(observed) < 2 or _one_answer(observed):
         return None
     for describe in (_rounded, _shifted, _factor, _offset, _step_factor):
         found = describe(observed, where, rtol, atol)
         if found:
             return found
     return None
+
+
+def _one_answer(observed):
+    """Whether the learner gave one and the same number on every case while the right numbers differ:
+    "always 0" fits too many slips (and roundings of small numbers) to describe one."""
+    answers = [actual for actual, _, _, _ in observed]
+    return all(answer.size == 1 for answer in answers) and len({float(answer.flat[0]) for answer in answers}) == 1 \
+        and len({float(expected.flat[0]) for _, expected, _, _ in observed}) > 1
 
 
 def _first_numeric_difference(pairs, rtol, atol):
@@ -212,6 +220,8 @@ def _first_ratio(observed, old_weight=None):
         usable = (np.abs(right) > 1e-12) & ~np.isclose(actual, expected, rtol=1e-9, atol=0)
         if usable.any():
             ratio = float((step[usable] / right[usable]).flat[0])
+            if not np.isfinite(ratio):
+                return None  # inf or nan is no factor: the fact that it holds one is said elsewhere
             return 0.0 if abs(ratio) < 1e-12 else ratio
     return None
 
@@ -238,7 +248,7 @@ def _factor(observed, where, rtol, atol):
 def _offset(observed, where, rtol, atol):
     actual, expected, first, _ = observed[0]
     shift = float((actual - expected).flat[0])
-    if shift == 0:
+    if shift == 0 or not np.isfinite(shift):
         return None
     options = [(f"−{expression}" if sign < 0 else expression,
                 lambda named, expression=expression, sign=sign: sign * dict(_candidates(named))[expression])

@@ -12,8 +12,9 @@ A fingerprint of an output (relative to the expected output of the same input) i
 * :data:`SAME` (None) when the output matches the expected one (check()'s tolerance);
 * ``"!Name"`` when the call raised the exception class ``Name``;
 * a number: a fixed random projection of the output, flattened with each entry divided by the size
-  (root mean square) of the expected entry at its place, when its structure (types, keys, shapes,
-  strings, where it holds nan or inf) is the expected one's;
+  (root mean square) of the expected entry at its place and passed through asinh (the identity for
+  small values, a logarithm for huge ones), when its structure (types, keys, shapes, strings, where
+  it holds nan or inf) is the expected one's;
 * ``["#hash", p]`` otherwise, ``hash`` naming that structure (``["#hash"]`` when it holds no numbers).
 
 Two outputs match when their structures agree and their projections agree within :data:`RTOL`
@@ -111,7 +112,9 @@ def _projection(leaves):
     """``(projections, their tolerance scales)`` of the normalised, flattened leaves."""
     if not leaves:
         return np.zeros(0), np.zeros(0)
-    z = np.concatenate([array.ravel() / scale for _, array, scale in leaves])
+    # asinh keeps small entries as they are and takes the log of large ones, so that an average that blows
+    # up to 1e30 does not drown the difference in its first, small values.
+    z = np.arcsinh(np.concatenate([array.ravel() / scale for _, array, scale in leaves]))
     direction = np.random.default_rng([PROJECTION_SEED, z.size]).standard_normal(z.size)
     return np.array([direction @ z]), np.array([np.abs(direction) @ np.abs(z)])
 
