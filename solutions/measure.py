@@ -18,6 +18,7 @@ import numpy as np
 import solutions
 from optim_helpers.checks import check
 from optim_helpers.checks import _diagnose as diagnose
+from optim_helpers.checks import _engine as engine
 from optim_helpers.checks._core import load_fixture
 from optim_helpers.compare import explain_difference
 from solutions import mutants
@@ -97,23 +98,17 @@ def confirm(name, fn, cause, seeds=FRESH_SEEDS):
     return all(_same(_outcome(fn, args, kwargs), _outcome(candidate, args, kwargs)) for args, kwargs, _ in cases)
 
 
-class _Raised:
-    def __init__(self, error):
-        self.error, self.name = error, type(error).__name__
-
-
 def _outcome(fn, args, kwargs):
     with np.errstate(all="ignore"):
         try:
             return fn(*copy.deepcopy(args), **copy.deepcopy(kwargs))
         except Exception as error:  # noqa: BLE001 - a wrong function may raise anything
-            return _Raised(error)
+            return engine.Raised(type(error).__name__)
 
 
 def _same(first, second):
-    raised = (_Raised, mutants.engine.Raised)
-    if isinstance(first, raised) or isinstance(second, raised):
-        return isinstance(first, raised) and isinstance(second, raised) and first.name == second.name
+    if isinstance(first, engine.Raised) or isinstance(second, engine.Raised):
+        return first == second
     return explain_difference(first, second, "") is None
 
 

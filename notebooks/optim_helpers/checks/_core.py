@@ -14,6 +14,7 @@ adds, with ``@exercise(name)``, the checks of properties that stored numbers can
 import copy
 import json
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -273,8 +274,7 @@ class Runner:
 
     def _name_a_reproduced_mistake(self, outcomes, cases, rtol, atol):
         """Fail with the first candidate mistake whose fingerprints match the learner on every case."""
-        probes = [engine.Probe.of(engine.Raised(outcome.name) if isinstance(outcome, Failure) else outcome,
-                                  case["expected"], rtol, atol) for outcome, case in zip(outcomes, cases)]
+        probes = [engine.Probe.of(outcome, case["expected"], rtol, atol) for outcome, case in zip(outcomes, cases)]
         for mistake_id in engine.reproduced(probes, candidate_table(self.fixture, cases)):
             if diagnose.plausible(mistake_id, self.fn, cases):
                 self.fail_with(mistake_id)
@@ -286,11 +286,13 @@ class Runner:
         self.passed += 1
 
 
-class Failure:
-    """A call that raised: the exception's class name, the exception, and the inputs."""
+@dataclass(frozen=True, eq=False)
+class Failure(engine.Raised):
+    """A call of the learner's function that raised: the exception's class name, the exception, the inputs."""
 
-    def __init__(self, name, error, args, kwargs):
-        self.name, self.error, self.args, self.kwargs = name, error, args, kwargs
+    error: BaseException = None
+    args: tuple = ()
+    kwargs: dict = None
 
 
 def _changed_argument(fn, originals, current):

@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 
+from optim_helpers.checks._engine import Raised
 from optim_helpers.compare import first_difference, format_pair, leaf_pairs, short_repr
 
 # --- exceptions -----------------------------------------------------------------------------------
@@ -100,7 +101,7 @@ def reproduced_description(outcomes, cases, fn, names, rtol=1e-6, atol=1e-9):
     Parameters
     ----------
     outcomes : list
-        The learner's result for each case (an object with ``error`` for a call that raised).
+        The learner's result for each case (a :class:`~._engine.Raised` for a call that raised).
     cases : list of dict
         The cases, with ``args``, ``kwargs`` and ``expected``.
     fn : callable
@@ -108,7 +109,7 @@ def reproduced_description(outcomes, cases, fn, names, rtol=1e-6, atol=1e-9):
     names : sequence of str
         What the exercise returns (``("parameters", "v")``).
     """
-    if any(hasattr(outcome, "error") for outcome in outcomes):
+    if any(isinstance(outcome, Raised) for outcome in outcomes):
         return None
     single = names[0] if len(names) == 1 else "the result"
     tuple_names = names if len(names) > 1 else None
@@ -337,7 +338,7 @@ def describe_spread(outcomes, cases, fn, names, rtol=1e-6, atol=1e-9):
     """
     single = names[0] if len(names) == 1 else "the result"
     tuple_names = names if len(names) > 1 else None
-    checked = [(outcome, case) for outcome, case in zip(outcomes, cases) if not hasattr(outcome, "error")]
+    checked = [(outcome, case) for outcome, case in zip(outcomes, cases) if not isinstance(outcome, Raised)]
     if len(checked) < 2:
         return None
     pairs = [leaf_pairs(outcome, case["expected"], single, tuple_names) for outcome, case in checked]
