@@ -600,7 +600,8 @@ def _sentence(edits, name):
     edit = edits[0]
     formula = statement_notation(edit.unit.name, _statement_of(edit.unit, edit.path))
     phrase = edit.phrase + (" (in every place it appears)" if len(edits) > 1 else "")
-    if not formula or not said(formula) or ":" in edit.phrase or formula.split(" = ", 1)[-1] in edit.phrase:
+    right_side = formula.split(" = ", 1)[-1] if formula else ""
+    if not formula or not said(formula) or ":" in edit.phrase or len(right_side) > 3 and right_side in edit.phrase:
         return phrase + "."
     return f"{phrase}: {formula}."
 

@@ -108,7 +108,9 @@ def notation(node, parent=0):
             return arguments[0] + "ᵀ"
         if function == "asarray" and arguments:
             return arguments[0]
-        return f"{function}({', '.join(arguments)})"
+        chained = notation(node.func.value) + "." if isinstance(node.func, ast.Attribute) and isinstance(
+            node.func.value, ast.Call) else ""
+        return f"{chained}{function}({', '.join(arguments)})"
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in COMPARISONS:
         return f"{notation(node.left)} {COMPARISONS[type(node.ops[0])]} {notation(node.comparators[0])}"
     return UNSAID
