@@ -241,7 +241,8 @@ def _record(submission, result):
                                      "nbgrader_score": 0.0, "judge": "not run"}
              for grade_id, maximum in sorted(points.items())]
     cells = [{"grade_id": c["grade_id"], "score": float(c["score"]), "max_score": points[c["grade_id"]],
-              "nbgrader_score": float(c["nbgrader_score"]), "judge": clean_field(c["judge"])} for c in cells]
+              "nbgrader_score": float(c["nbgrader_score"]), "judge": clean_field(c["judge"]),
+              "mistake": clean_field(c.get("mistake", ""))} for c in cells]
     late_penalty = min(float(result.get("late_penalty") or 0.0), sum(points.values()))
     return {
         "student": submission.student,

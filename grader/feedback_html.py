@@ -49,6 +49,12 @@ nbgrader, Markdown cells they added. Two layers keep all of it inert:
    one line, at most 300 characters), HTML-escaped; the cell's line in the table of contents
    at the top links to it. Student content cannot forge the places the note goes: the
    sanitizer removes ``name`` and ``id`` attributes and Bootstrap's class names.
+
+4. **The mistake under a failed cell** (``harden_page(path, mistakes={grade_id: value})``): where the
+   judge reproduced the student's outputs with a known or generated mistake (grades_by_cell.csv's
+   ``mistake`` column, e.g. ``registry:swapped_weights``), the same place holds check()'s sentence for
+   it (``judge.mistake_sentence``), escaped and bounded like the judge's: in the overruled note, or in
+   an ``alert-warning`` note of its own.
 """
 
 import base64
@@ -69,6 +75,7 @@ from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbformat.notebooknode import NotebookNode
 from traitlets import Bool, Set, Unicode
 
+from grader.judge import mistake_sentence
 from grader.report import clean_field
 
 # --------------------------------------------------------------------------- sanitizing
@@ -374,6 +381,7 @@ def content_security_policy():
 # --------------------------------------------------------------------------- overruled cells
 
 OVERRULED_NOTE = "this cell passed when your notebook ran, but the independent re-check found: "
+MISTAKE_NOTE = "The re-check recognised the mistake: "
 # nbgrader's feedback template (server_extensions/formgrader/templates/feedback/index.html.j2):
 # a test cell's heading, and its line in the table of contents at the top.
 _HEADING = (rb'<a name="(?P<cell>IDS)"></a><div class="panel-heading"><span class="nbgrader-label">Grade cell: '
@@ -381,17 +389,22 @@ _HEADING = (rb'<a name="(?P<cell>IDS)"></a><div class="panel-heading"><span clas
             rb'[0-9.]{1,20} <a href="#top">\(Top\)</a>\s{0,40}</span></div>')
 _TOC_ITEM = rb'<li><a href="#(?P<toc>IDS)">Test cell</a> \(Score: [0-9.]{1,20} / [0-9.]{1,20}\)'
 # What this module put there before (replaced, so that a second run leaves one note).
-_OLD_NOTE = rb'<div id="overruled-[^"\n]{1,LONGEST}" class="alert alert-danger" role="note">[^\n]{0,4000}?</div>'
+_OLD_NOTE = (rb'<div id="(?:overruled|mistake)-[^"\n]{1,LONGEST}" class="alert alert-(?:danger|warning)" role="note">'
+             rb'[^\n]{0,4000}?</div>')
 _OLD_LINK = rb' <a class="text-danger" href="#overruled-[^"\n]{1,LONGEST}">[^<\n]{0,100}</a>'
 
 
 class OverruledNotes:
     """Streams a feedback page's body, putting each overruled cell's note under its heading and a
-    link to it on its line of the table of contents. Notes already there are replaced, so running
-    twice gives one note; a cell whose heading is not found gets its note at the end of the page."""
+    link to it on its line of the table of contents, and the mistake the judge reproduced under the
+    heading of each cell it failed. Notes already there are replaced, so running twice gives one
+    note; a cell whose heading is not found gets its note at the end of the page."""
 
-    def __init__(self, overruled):
-        self.notes = {str(cell): self._note(str(cell), sentence) for cell, sentence in overruled.items()}
+    def __init__(self, overruled, mistakes=None):
+        mistakes = {str(cell): sentence for cell, sentence in (mistakes or {}).items() if sentence}
+        self.overruled = {str(cell) for cell in overruled}
+        self.notes = {cell: self._note(cell, overruled.get(cell), mistakes.get(cell))
+                      for cell in sorted(self.overruled | set(mistakes))}
         ids = b"|".join(re.escape(cell.encode("utf-8")) for cell in self.notes)
         longest = str(6 * max(map(len, self.notes)) + 20).encode()  # an id, HTML-escaped
         old_note, old_link = _OLD_NOTE.replace(b"LONGEST", longest), _OLD_LINK.replace(b"LONGEST", longest)
@@ -406,11 +419,15 @@ class OverruledNotes:
         self.placed = set()
 
     @staticmethod
-    def _note(cell, sentence):
+    def _note(cell, sentence, mistake):
         anchor = html.escape(cell, quote=True)
+        found = f" {MISTAKE_NOTE}{html.escape(clean_field(mistake), quote=True)}" if mistake else ""
+        if sentence is None:
+            return (f'<div id="mistake-{anchor}" class="alert alert-warning" role="note">'
+                    f"{found.strip()}</div>").encode()
         text = html.escape(clean_field(sentence), quote=True)  # grades_by_cell.csv's words: one line, <= 300 chars
         return (f'<div id="overruled-{anchor}" class="alert alert-danger" role="note">'
-                f"<strong>0 points:</strong> {OVERRULED_NOTE}{text}</div>").encode()
+                f"<strong>0 points:</strong> {OVERRULED_NOTE}{text}{found}</div>").encode()
 
     def _replace(self, match):
         if match.group("heading"):
@@ -418,6 +435,8 @@ class OverruledNotes:
             self.placed.add(cell)
             return b"<" + match.group("heading") + b"\n" + self.notes[cell]
         if match.group("item"):
+            if match.group("toc").decode("utf-8") not in self.overruled:
+                return b"<" + match.group("item")
             anchor = html.escape(match.group("toc").decode("utf-8"), quote=True).encode("utf-8")
             return b"<" + match.group("item") + b' <a class="text-danger" href="#overruled-' + anchor + b'">why 0 points</a>'
         return b""  # a note left elsewhere by an earlier run: written again where it belongs
@@ -449,11 +468,13 @@ class OverruledNotes:
         yield done[:at] + missing + done[at:] if at >= 0 else done + missing
 
 
-def harden_page(path, trusted=None, overruled=None):
+def harden_page(path, trusted=None, overruled=None, mistakes=None):
     """Make the feedback page at ``path`` start with the Content-Security-Policy; atomically.
 
     ``overruled`` maps the grade_id of each test cell the judge overruled to the judge's
-    sentence; each gets a note in its cell (``OverruledNotes``).
+    sentence; each gets a note in its cell (``OverruledNotes``). ``mistakes`` maps a test cell's
+    grade_id to the mistake the judge reproduced there (the ``mistake`` column; "" for none),
+    whose sentence goes in the same note, or in one of its own.
 
     Only the head is read and changed (at most ``MAX_HEAD_BYTES``); the rest is copied in
     chunks, so memory stays bounded whatever the page's size. A page without a ``<head>``
@@ -465,7 +486,8 @@ def harden_page(path, trusted=None, overruled=None):
     policy = trusted.policy()
     assert not set(policy) & set('"<>&'), policy
     meta = f'{CSP_MARKER} content="{policy}">'.encode()
-    notes = OverruledNotes(overruled) if overruled else None
+    sentences = {cell: mistake_sentence(cell, mistake) for cell, mistake in (mistakes or {}).items() if mistake}
+    notes = OverruledNotes(overruled or {}, sentences) if overruled or any(sentences.values()) else None
     with open(path, "rb") as page:
         start = page.read(MAX_HEAD_BYTES)
         opening, closing = _HEAD_OPEN.search(start), _HEAD_CLOSE.search(start)

@@ -6,6 +6,16 @@ objects whose ``__eq__`` is always True). The judge runs the student's answer ce
 again in a fresh sandbox, calls each exercise on inputs drawn here, fresh for every
 submission, and compares the plain numbers that come back with ``solutions/``
 outside the sandbox. A test cell keeps nbgrader's score only if the judge agrees.
+
+For each exercise it fails, the judge also names the mistake that reproduces the student's
+outputs on every one of its inputs, with check()'s engine (optim_helpers/checks/_engine.py):
+the registered mistakes and the generated ones of that exercise's fixture, run here on the same
+fresh inputs. The sandbox only returns outputs; all matching happens here. It is recorded in
+grades_by_cell.csv's ``mistake`` column as ``registry:<id>`` (a mistake of solutions/cases),
+``generated:<id>`` (a mistake generated from the reference, an 8-digit hash stable across runs;
+its sentence is in the fixture's ``generated``) or ``behaviour:mutates_input``, and is empty when
+nothing reproduces the outputs: short, stable values a class report can count
+(:func:`mistake_sentence` gives each one's sentence).
 """
 
 import copy
@@ -22,7 +32,10 @@ import solutions
 from grader.harness import without_magics
 from grader.sandbox import bwrap_command
 from optim_helpers import codec
+from optim_helpers.checks import _engine as engine
+from optim_helpers.checks._core import BEHAVIOUR_MISTAKES, load_fixture, mistake_message
 from optim_helpers.compare import explain_difference
+from solutions import mutants
 from solutions.cases import CASES
 
 HARNESS = Path(__file__).resolve().parent / "harness.py"
@@ -48,7 +61,9 @@ def code_to_rerun(nb):
 
 
 def judge(nb, grade_ids, assignment_dir, scratch_dir, limits, seconds_per_exercise):
-    """Verdicts ``{grade_id: None if the exercise is right, else the reason}`` for known exercises.
+    """``(verdicts, mistakes)`` for known exercises: ``{grade_id: None if the exercise is right, else
+    the reason}``, and ``{grade_id: the mistake reproduced}`` for those it fails where one is (see
+    the module's docstring).
 
     Parameters
     ----------
@@ -67,7 +82,7 @@ def judge(nb, grade_ids, assignment_dir, scratch_dir, limits, seconds_per_exerci
     """
     exercises = {grade_id: exercise_of(grade_id) for grade_id in grade_ids if exercise_of(grade_id)}
     if not exercises:
-        return {}
+        return {}, {}
     rng = np.random.default_rng()
     cases = {name: CASES[name](rng) for name in sorted(set(exercises.values()))}
     scratch_dir = Path(scratch_dir)
@@ -85,8 +100,11 @@ def judge(nb, grade_ids, assignment_dir, scratch_dir, limits, seconds_per_exerci
     ready = next((r for r in records if r.get("ready") is True), {})
     outputs = {r["exercise"]: r.get("outputs") for r in records if isinstance(r.get("exercise"), str)}
     broken_cells = _cell_problems(cells, ready.get("cell_errors"))
-    return {grade_id: _verdict(name, cases[name], outputs.get(name), broken_cells)
-            for grade_id, name in exercises.items()}
+    verdicts = {grade_id: _verdict(name, cases[name], outputs.get(name), broken_cells)
+                for grade_id, name in exercises.items()}
+    mistakes = {grade_id: _mistake(name, cases[name], outputs.get(name))
+                for grade_id, name in exercises.items() if verdicts[grade_id]}
+    return verdicts, {grade_id: mistake for grade_id, mistake in mistakes.items() if mistake}
 
 
 def _run_with_deadlines(command, seconds_per_exercise, exercises):
@@ -191,3 +209,52 @@ def _compare(name, cases, outputs, broken_cells):
         if explain_difference(inputs_after, [list(args), kwargs], "the inputs"):
             return f"{name} modified its inputs in place"
     return None
+
+
+def _mistake(name, cases, outputs):
+    """The mistake that reproduces ``outputs`` on every case (``"registry:<id>"``, ``"generated:<id>"``,
+    ``"behaviour:mutates_input"``), or ``""``; never raises."""
+    try:
+        return _reproduced(name, cases, outputs)
+    except Exception:  # noqa: BLE001 - absurd values name no mistake; the verdict already says why
+        return ""
+
+
+def _reproduced(name, cases, outputs):
+    if not isinstance(outputs, list) or len(outputs) != len(cases) or not all(isinstance(o, dict) for o in outputs):
+        return ""
+    reference = getattr(solutions, name)
+    probes, triples = [], []
+    for (args, kwargs), output in zip(cases, outputs):
+        expected = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        if "value" in output:
+            if explain_difference(codec.loads(output["inputs_after"]), [list(args), kwargs], "the inputs"):
+                return "behaviour:mutates_input"
+            outcome = codec.loads(output["value"])
+        elif isinstance(output.get("error"), str):
+            outcome = engine.Raised(output["error"])
+        else:
+            return ""  # undefined, or an exception class of the student's own
+        probes.append(engine.Probe.of(outcome, expected))
+        triples.append((args, kwargs, expected))
+    table = mutants.registered_table(name, triples) + mutants.generated_table(
+        name, triples, load_fixture(name)["generated"])
+    found = engine.reproduced(probes, table)
+    if not found:
+        return ""
+    return f"registry:{found[0]}" if found[0] in mutants.MISTAKES.get(name, {}) else f"generated:{found[0]}"
+
+
+def mistake_sentence(grade_id, mistake):
+    """What check() says about ``mistake`` (a value of the ``mistake`` column) in the test cell
+    ``grade_id``, starting with the exercise's name; ``""`` for an empty or unknown value."""
+    name = exercise_of(grade_id)
+    source, _, mistake_id = str(mistake).partition(":")
+    try:
+        if source == "behaviour" and mistake_id in BEHAVIOUR_MISTAKES:
+            return f"{name} " + BEHAVIOUR_MISTAKES[mistake_id].replace("its input {argument}", "an input")
+        if name and source in ("registry", "generated"):
+            return f"{name} {mistake_message(name, mistake_id)}"
+    except (KeyError, OSError, ValueError):
+        return ""
+    return ""

@@ -161,6 +161,8 @@ def checked_record(record, stem=None):
         _number(cell, "score", 0, points[grade_id])
         _number(cell, "nbgrader_score", 0, points[grade_id])
         _text(cell, "judge")
+        if "mistake" in cell:  # records written before the judge named mistakes have none
+            _text(cell, "mistake")
     penalty = _number(record, "late_penalty", 0, total)
     _number(record, "seconds_late", 0, math.inf)
     if not math.isclose(_number(record, "score", 0, total), final_score(cells, penalty), abs_tol=1e-9):

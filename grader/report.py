@@ -22,7 +22,7 @@ from grader.submissions import valid_student_id
 # score is final: the cells' points less any late penalty (what ``nbgrader export`` calls score).
 GRADE_COLUMNS = ["assignment", "student_id", "score", "max_score", "status", "reason",
                  "timestamp", "seconds_late", "late_penalty", "comments"]
-CELL_COLUMNS = ["assignment", "student_id", "grade_id", "score", "max_score", "nbgrader_score", "judge"]
+CELL_COLUMNS = ["assignment", "student_id", "grade_id", "score", "max_score", "nbgrader_score", "judge", "mistake"]
 
 
 def write_reports(out, records):
@@ -45,7 +45,8 @@ def write_reports(out, records):
             cell_rows.append({"assignment": record["assignment"], "student_id": record["student"],
                               "grade_id": cell["grade_id"], "score": _number(cell["score"]),
                               "max_score": _number(cell["max_score"]),
-                              "nbgrader_score": _number(cell["nbgrader_score"]), "judge": cell["judge"]})
+                              "nbgrader_score": _number(cell["nbgrader_score"]), "judge": cell["judge"],
+                              "mistake": cell.get("mistake", "")})
     try:
         _write_csv(out / "grades.csv", GRADE_COLUMNS, rows)
         _write_csv(out / "grades_by_cell.csv", CELL_COLUMNS, cell_rows)

@@ -52,8 +52,9 @@ def _checked(result, points, work_dir):
         seen.add(grade_id)
         for name in ("score", "nbgrader_score"):
             _bounded(cell.get(name), 0.0, points[grade_id], f"{grade_id}'s {name}")
-        if not isinstance(cell.get("judge"), str) or len(cell["judge"]) > MAX_REASON:
-            raise MalformedResult(f"{grade_id}'s judge is not short text")
+        for name in ("judge", "mistake"):
+            if not isinstance(cell.get(name, ""), str) or len(cell.get(name, "")) > MAX_REASON:
+                raise MalformedResult(f"{grade_id}'s {name} is not short text")
     if status == "graded" and seen != set(points):
         raise MalformedResult("graded, but not every graded cell has a score")
     _bounded(result.get("seconds_late") or 0.0, 0.0, math.inf, "seconds_late")

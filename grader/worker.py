@@ -136,9 +136,11 @@ def _grade(job, clock):
     with clock.step("nbgrader after cells"):
         cells, (timestamp, seconds_late, late_penalty) = _what_nbgrader_recorded(course, assignment, student)
     with clock.step("judge"):
-        verdicts = judge(nb, [c["grade_id"] for c in cells], template / "release" / assignment, work / "judge",
-                         limits, job["judge_timeout"])
+        verdicts, mistakes = judge(nb, [c["grade_id"] for c in cells], template / "release" / assignment,
+                                   work / "judge", limits, job["judge_timeout"])
     apply_verdicts(cells, verdicts)
+    for cell in cells:
+        cell["mistake"] = mistakes.get(cell["grade_id"], "")
     record_overrides(course / "gradebook.db", assignment, student, cells)
     with clock.step("feedback"):
         feedback = _feedback(course, cells, job)
@@ -224,7 +226,7 @@ def _feedback(course, cells, job):
     if not (outcome["success"] and page.exists()):
         return None
     try:
-        harden_page(page, overruled=overruled(cells))
+        harden_page(page, overruled=overruled(cells), mistakes={c["grade_id"]: c["mistake"] for c in cells})
     except Exception:  # noqa: BLE001 - the grade stands; only the page is withheld
         traceback.print_exc()
         return None

@@ -1,15 +1,16 @@
 """Build the check() fixtures: ``python -m solutions.fixtures``.
 
-For every exercise, ``notebooks/optim_helpers/fixtures/<exercise>.json`` stores the inputs,
-the reference output, and for each known mistake its sentence and its output (or the
-exception it raises). The learner's helpers then compare against numbers, never against
-code, so no answer ships with the released notebooks. tests/test_fixtures.py fails when
-the stored files are out of date.
+For every exercise, ``notebooks/optim_helpers/fixtures/<exercise>.json`` stores the probe inputs,
+the reference output of each, and the candidate mistakes check() can name: the registered ones
+(solutions/cases, with their hand-written sentences) and the generated ones (solutions/mutants.py,
+with sentences made from their edits), each as a sentence and, per probe, a fingerprint of what it
+returns (optim_helpers/checks/_engine.py), in the order of ``candidates``. No code ships, and no
+mistake's output: a fingerprint is one random projection of it, enough to recognise it and too
+little to rebuild it. tests/test_fixtures.py fails when the stored files are out of date.
 
-The files are kept small: no indentation; floats rounded to :data:`DIGITS` significant
-digits (check() compares with rtol 1e-6), the inputs rounded *before* the outputs are
-computed so inputs and outputs agree exactly; and in a mistake's output every part equal
-to the expected output is stored as ``{"__same__": 1}`` (check() puts it back on loading).
+The files are kept small: no indentation; floats rounded to :data:`DIGITS` significant digits
+(check() compares with rtol 1e-6), the inputs rounded *before* the outputs are computed so inputs
+and outputs agree exactly; and a candidate's fingerprint is null where it returns the expected output.
 """
 
 import copy
@@ -21,13 +22,12 @@ import numpy as np
 import optim_helpers
 import solutions
 from optim_helpers import codec
-from optim_helpers.compare import explain_difference
-from solutions.cases import CASES, MISTAKES, RETURNS, SENTENCES
+from solutions import mutants
+from solutions.cases import CASES, RETURNS, SENTENCES
 
 FIXTURES = Path(optim_helpers.__file__).resolve().parent / "fixtures"
 SEED = 20261128
 DIGITS = 10
-SAME = {"__same__": 1}
 
 
 def rounded(value):
@@ -45,43 +45,33 @@ def _round_floats(encoded):
     return encoded
 
 
-def elided(output, expected):
-    """``output`` with each part that equals the same part of ``expected`` replaced by :data:`SAME`."""
-    if codec.dumps(output) == codec.dumps(expected):
-        return dict(SAME)
-    if isinstance(output, dict) and isinstance(expected, dict) and output.keys() == expected.keys():
-        return {key: elided(output[key], expected[key]) for key in output}
-    if isinstance(output, (tuple, list)) and type(output) is type(expected) and len(output) == len(expected):
-        return type(output)(elided(a, e) for a, e in zip(output, expected))
-    return output
-
-
-def build_case(name, args, kwargs):
-    """One stored case: inputs, the reference output, and what each known mistake does with them."""
-    args, kwargs = rounded((list(args), kwargs))
-    expected = rounded(getattr(solutions, name)(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
-    wrong_outputs, raises = {}, {}
-    for mistake_id, wrong in MISTAKES.get(name, {}).items():
-        try:
-            output = rounded(wrong(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
-        except TypeError as error:
-            if "cannot encode" in str(error):
-                continue
-            raises[mistake_id] = type(error).__name__
-            continue
-        except Exception as error:
-            raises[mistake_id] = type(error).__name__
-            continue
-        if explain_difference(output, expected, "") is not None:
-            wrong_outputs[mistake_id] = elided(output, expected)
-    return {"args": args, "kwargs": kwargs, "expected": expected, "mistakes": wrong_outputs, "raises": raises}
+def probes(name):
+    """``[(args, kwargs, expected), ...]``: the fixed probe inputs of exercise ``name``, rounded, and the
+    reference's outputs for them."""
+    rng = np.random.default_rng([SEED, sorted(CASES).index(name)])
+    reference = getattr(solutions, name)
+    cases = []
+    for args, kwargs in CASES[name](rng):
+        args, kwargs = rounded((list(args), kwargs))
+        cases.append((args, kwargs, rounded(reference(*copy.deepcopy(args), **copy.deepcopy(kwargs)))))
+    return cases
 
 
 def build(name):
-    """The fixture of exercise ``name``: what it returns, its mistakes' sentences, its cases."""
-    rng = np.random.default_rng([SEED, sorted(CASES).index(name)])
-    cases = [build_case(name, args, kwargs) for args, kwargs in CASES[name](rng)]
-    return {"returns": list(RETURNS[name]), "mistakes": SENTENCES.get(name, {}), "cases": cases}
+    """The fixture of exercise ``name``: what it returns, its candidate mistakes, its probes."""
+    cases = probes(name)
+    registered = mutants.registered_table(name, cases)
+    generated = mutants.select(name, cases, known=[prints for _, prints in registered])
+    table = registered + [(mutant.id, prints) for mutant, prints in generated]
+    return {
+        "returns": list(RETURNS[name]),
+        "mistakes": SENTENCES.get(name, {}),
+        "generated": {mutant.id: mutant.sentence for mutant, _ in generated},
+        "candidates": [candidate for candidate, _ in table],
+        "cases": [{"args": args, "kwargs": kwargs, "expected": expected,
+                   "prints": [prints[index] for _, prints in table]}
+                  for index, (args, kwargs, expected) in enumerate(cases)],
+    }
 
 
 def render(fixture):
@@ -90,8 +80,7 @@ def render(fixture):
         return json.loads(codec.dumps(value))
 
     encoded = dict(fixture, cases=[
-        dict(case, args=encode(case["args"]), kwargs=encode(case["kwargs"]), expected=encode(case["expected"]),
-             mistakes={mistake_id: encode(output) for mistake_id, output in case["mistakes"].items()})
+        dict(case, args=encode(case["args"]), kwargs=encode(case["kwargs"]), expected=encode(case["expected"]))
         for case in fixture["cases"]
     ])
     return json.dumps(encoded, separators=(",", ":"), ensure_ascii=False) + "\n"
@@ -105,7 +94,8 @@ def main():
         path = FIXTURES / f"{name}.json"
         fixture = build(name)
         path.write_text(render(fixture), encoding="utf-8")
-        print(f"wrote {path} ({len(fixture['cases'])} cases, {path.stat().st_size} bytes)")
+        print(f"wrote {path} ({len(fixture['cases'])} cases, {len(fixture['generated'])} generated mistakes, "
+              f"{path.stat().st_size} bytes)")
 
 
 if __name__ == "__main__":

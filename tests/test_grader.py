@@ -20,6 +20,7 @@ from grader_corpus import ASSIGNMENT, build, with_answers
 
 from grader.autograde import Settings, autograde
 from grader.cli import main as grader_main
+from grader.judge import mistake_sentence
 from grader.release import release
 
 # Generous limits: CI machines are slow and other tests run beside these. The cell time-out leaves the
@@ -351,3 +352,17 @@ def test_the_run_leaves_no_working_folder_behind(corpus):
 def test_every_hostile_case_is_graded_or_refused_never_a_grader_error(corpus):
     """The CLI exits 0 only when no row is a grader_error: the whole hostile corpus must get there."""
     assert not [row for row in corpus["rows"].values() if row["status"] == "grader_error"]
+
+
+def test_each_failed_cell_records_the_mistake_the_judge_reproduced(corpus):
+    """grades_by_cell.csv's mistake column (issue 21) and the same sentence under the cell in the feedback page."""
+    cells = {(row["student_id"], row["grade_id"]): row for row in _read_csv(corpus["out"] / "grades_by_cell.csv")}
+    assert cells[("all_wrong", "test_ewa")]["mistake"] == "registry:swapped_weights"
+    assert cells[("all_wrong", "test_effective_window")]["mistake"] == "registry:one_over_beta"
+    assert cells[("partial", "test_effective_window")]["mistake"] == "registry:one_over_beta"
+    assert cells[("partial", "test_ewa")]["mistake"] == cells[("correct", "test_ewa")]["mistake"] == ""
+    page = (corpus["out"] / "feedback" / "partial" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    note = page[page.index('<div id="mistake-test_effective_window"'):]
+    sentence = mistake_sentence("test_effective_window", "registry:one_over_beta")
+    assert note.startswith(f'<div id="mistake-test_effective_window" class="alert alert-warning" role="note">'
+                           f"The re-check recognised the mistake: {html.escape(sentence, quote=True)}</div>")

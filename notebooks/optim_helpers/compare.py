@@ -81,7 +81,7 @@ def first_difference(actual, expected, where="the result", rtol=1e-6, atol=1e-9,
     if isinstance(expected, str):
         if actual is None:
             return Difference(where, _none_returned(where), actual, expected, explained=True)
-        if actual == expected:
+        if isinstance(actual, str) and actual == expected:
             return None
         sentence = f"{where} should be {expected!r}, got {short_repr(actual)}"
         if isinstance(actual, str) and actual.strip().lower() == expected:
@@ -259,3 +259,30 @@ def short_repr(value, limit=60):
     """``repr(value)``, cut to ``limit`` characters."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def leaf_pairs(actual, expected, where="the result", names=None):
+    """``{name: (actual part or None, expected part)}`` for every number, array or string of ``expected``.
+
+    Named and ordered as :func:`first_difference` visits them (``v["dW1"]``, then ``parameters["b2"]``:
+    items named ``parameters`` last); a part ``actual`` lacks, or holds in another form, is paired with None.
+    """
+    pairs = {}
+    _collect(actual, expected, where, names, pairs)
+    return pairs
+
+
+def _collect(actual, expected, where, names, pairs):
+    if isinstance(expected, tuple) and names:
+        items = actual if isinstance(actual, (tuple, list)) and len(actual) == len(expected) else [None] * len(expected)
+        for index in sorted(range(len(names)), key=lambda index: names[index] == "parameters"):
+            _collect(items[index], expected[index], names[index], None, pairs)
+    elif isinstance(expected, dict):
+        for key, part in expected.items():
+            _collect(actual.get(key) if isinstance(actual, dict) else None, part, f"{where}[{_key(key)}]", None, pairs)
+    elif isinstance(expected, (tuple, list)):
+        items = actual if isinstance(actual, (tuple, list)) and len(actual) == len(expected) else [None] * len(expected)
+        for index, (item, part) in enumerate(zip(items, expected)):
+            _collect(item, part, f"{where}[{index}]", None, pairs)
+    else:
+        pairs[where] = (actual, expected)

@@ -7,8 +7,11 @@
   can say ``v["dW1"][0, 0]`` rather than ``the result[1]['dW1'][0, 0]``.
 * ``MISTAKES[name][mistake_id]`` is a wrong implementation making exactly that mistake, and
   ``SENTENCES[name][mistake_id]`` the sentence check() says about it (it follows the
-  function's name). ``python -m solutions.fixtures`` stores both, as numbers and text, for
-  check(); the tests assert that check() names every one.
+  function's name). ``python -m solutions.fixtures`` stores the sentence and a fingerprint of
+  what the mistake returns on each probe, for check(), beside the mistakes solutions/mutants.py
+  generates; the tests assert that check() names every one. Registered mistakes come first:
+  they keep their hand-written sentences, and name a learner's results before a generated one.
+  Conventions learners bring from another course or library are registered with their source.
 
 A topic module (``ewa.py``, ``momentum.py``, ...) registers with :func:`cases_for`
 and :func:`mistake`; every module in this package is imported here.

@@ -231,6 +231,19 @@ def _adam_three(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2
     return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon)[:3]
 
 
+@mistake("update_parameters_with_adam", "tensorflow_epsilon_hat",
+         "followed TensorFlow's Adam, W = W − α·√(1 − β₂^t)/(1 − β₁^t)·v / (√s + ε̂), which adds its ε (the "
+         "paper's ε-hat) to the uncorrected √s; this course adds ε to the corrected one: "
+         "W = W − α·v_corrected / (√s_corrected + ε).")
+def _adam_tensorflow(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    _, new_v, new_s, v_corrected, s_corrected = _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2,
+                                                      epsilon)
+    rate = learning_rate * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+    new_parameters = {key: parameters[key] - rate * new_v["d" + key] / (np.sqrt(new_s["d" + key]) + epsilon)
+                      for key in parameters}
+    return new_parameters, new_v, new_s, v_corrected, s_corrected
+
+
 @mistake("update_parameters_with_adam", "mutates_input")
 def _adam_in_place(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
     v_corrected, s_corrected = {}, {}

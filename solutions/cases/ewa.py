@@ -7,9 +7,11 @@ from solutions.cases import cases_for, mistake
 
 @cases_for("ewa", returns=("v",))
 def ewa_cases(rng):
-    series = [rng.normal(10, 5, size=size) for size in (1, 5, 40)]
+    # A series that starts below zero too: v₁ = (1 − β)·θ₁ < 0 tells +inf from −inf where a mistake divides by 0.
+    series = [rng.normal(10, 5, size=size) for size in (1, 5, 40)] + [np.array([-3.0, 5.0, 2.0])]
     cases = [((theta, beta), {}) for theta in series for beta in (0.9, float(rng.uniform(0.3, 0.99)))]
-    return cases + [((np.full(300, 7.0), 0.9), {})]  # a constant series: the average must approach it
+    integers = rng.integers(-20, 40, size=6)  # an integer series: the averages are still floats
+    return cases + [((integers, 0.8), {}), ((np.full(300, 7.0), 0.9), {})]  # a constant series approaches 7
 
 
 @cases_for("effective_window", returns=("the window",))

@@ -60,6 +60,10 @@ def critical_point_type_cases(rng):
         _with_eigenvalues(rng, np.r_[0.0, -_magnitudes(rng, 3)]),
         _with_eigenvalues(rng, np.r_[0.0, _mixed_signs(rng, 4)]),
     ]
+    # More zero eigenvalues that come out of eigvalsh as ±1e-16: the sign of that rounding differs from
+    # matrix to matrix, so that a mistake which reads it is not mistaken for one that does not.
+    hessians += [_with_eigenvalues(rng, np.r_[0.0, sign * _magnitudes(rng, n - 1)])
+                 for n in (2, 3, 4, 5, 6, 3) for sign in (1.0, -1.0)]
     cases = [((H,), {}) for H in hessians]
     small = _with_eigenvalues(rng, [1e-5, 1.0, 2.0])
     tiny = _with_eigenvalues(rng, [-1e-10, -1.0, -rng.uniform(1, 3)])
@@ -72,6 +76,8 @@ def critical_point_type_cases(rng):
     mixed_small = np.diag([-1e-5, 1.0, 2.0])
     cases += [((mixed_small,), {}), ((mixed_small,), {"tol": 1e-4})]
     cases += [((np.diag([2.0, 2.0]),), {}), ((np.diag([0.0, 2.0]),), {})]  # x² + y² and x²: flat along y
+    # Eigenvalues that are zero to the tolerance but not exactly 0, on either side of it.
+    cases += [((np.diag([5e-17, 1.0, 2.0]),), {}), ((np.diag([-5e-17, 1.0, 2.0]),), {})]
     return cases
 
 
@@ -195,7 +201,10 @@ def _clear_seed(rng, n, trials):
 
 @cases_for("fraction_positive_definite", returns=("the fraction",))
 def fraction_positive_definite_cases(rng):
+    # Each answer is one fraction, a few bits: many sizes, so that a mistake is told by many of them.
     sizes = [(1, 40), (2, 300), (3, 500), (2, 1), (int(rng.integers(2, 6)), int(rng.integers(50, 1500)))]
+    sizes += [(int(n), int(trials)) for n, trials in zip(rng.integers(1, 7, size=10), rng.integers(5, 300, size=10))]
+    sizes += [(n, int(trials)) for n in (2, 3) for trials in rng.integers(5, 60, size=3)]
     cases = [((n,), {"trials": trials, "seed": _clear_seed(rng, n, trials)}) for n, trials in sizes]
     n, trials = int(rng.integers(1, 4)), int(rng.integers(100, 400))
     cases.append(((n, trials, _clear_seed(rng, n, trials)), {}))
@@ -216,6 +225,14 @@ def _smallest_and_largest(n, trials, seed):
 def _fpd_non_symmetric(n, trials=1000, seed=0):
     A = np.random.default_rng(seed).standard_normal((trials, n, n))
     return float(np.mean(np.linalg.eigvalsh(A)[:, 0] > 0))
+
+
+@mistake("fraction_positive_definite", "non_symmetric_eigvals",
+         "used matrices that are not symmetric: build S = (A + Aᵀ)/2 and take the eigenvalues of S (the "
+         "eigenvalues of an unsymmetrized A are complex in general, and their real parts are another ensemble).")
+def _fpd_non_symmetric_eigvals(n, trials=1000, seed=0):
+    A = np.random.default_rng(seed).standard_normal((trials, n, n))
+    return float(np.mean(np.all(np.linalg.eigvals(A).real > 0, axis=1)))
 
 
 @mistake("fraction_positive_definite", "any_positive",

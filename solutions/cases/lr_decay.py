@@ -32,6 +32,7 @@ def schedule_lr_decay_cases(rng):
         ((0.1, 150, 1), {"time_interval": 100}),  # 1.5 steps: floor 1, round 2
         ((0.1, 120, 1, 100), {}),
         ((0.1, 99, 1), {"time_interval": 100}),  # the last epoch of the first step
+        ((0.2, 299, 0.5), {"time_interval": 300}),  # the same with decay_rate ≠ 1: (epoch + 1) steps down here
         ((0.1, 200, 1), {"time_interval": 100}),  # exactly on a step: floor(2.0) = 2
         ((0.1, np.arange(0, 300), 1), {"time_interval": 100}),  # three values: α₀, α₀/2, α₀/3
         ((0.1, 1700, 1), {}),  # default interval 1000
@@ -144,6 +145,22 @@ def _schedule_ignores_interval(learning_rate0, epoch_num, decay_rate, time_inter
          "decay_rate · ⌊…⌋ in parentheses, in the denominator.")
 def _schedule_no_parentheses(learning_rate0, epoch_num, decay_rate, time_interval=1000):
     return learning_rate0 / 1 + decay_rate * np.floor(epoch_num / time_interval)
+
+
+@mistake("schedule_lr_decay", "keras_exponential_staircase",
+         "followed Keras's ExponentialDecay(staircase=True), α₀·decay_rate^⌊epoch_num / time_interval⌋; this "
+         "schedule divides by a staircase that grows by decay_rate each step (Keras's InverseTimeDecay with "
+         "staircase=True): α = α₀ / (1 + decay_rate·⌊epoch_num / time_interval⌋).")
+def _schedule_keras_exponential(learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    return learning_rate0 * decay_rate ** np.floor(epoch_num / time_interval)
+
+
+@mistake("schedule_lr_decay", "keras_step_decay",
+         "followed the step decay of Keras's LearningRateScheduler examples, α₀·drop^⌊(1 + epoch) / "
+         "epochs_drop⌋, with decay_rate as the drop; this schedule divides: "
+         "α = α₀ / (1 + decay_rate·⌊epoch_num / time_interval⌋), with epoch_num as it is.")
+def _schedule_keras_step(learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    return learning_rate0 * decay_rate ** np.floor((1 + epoch_num) / time_interval)
 
 
 @mistake("exponential_decay", "exponent_on_alpha0",

@@ -111,6 +111,14 @@ def _momentum_range_l(parameters, grads, v, beta, learning_rate):
     return new_parameters, new_v
 
 
+@mistake("update_parameters_with_momentum", "cs231n_convention",
+         "followed CS231n's convention, v = β·v − α·dW and W = W + v; this course's velocity averages the "
+         "gradients, v = β·v + (1 − β)·dW, and the step subtracts it: W = W − α·v.")
+def _momentum_cs231n(parameters, grads, v, beta, learning_rate):
+    new_v = {"d" + key: beta * v["d" + key] - learning_rate * grads["d" + key] for key in parameters}
+    return {key: parameters[key] + new_v["d" + key] for key in parameters}, new_v
+
+
 @mistake("update_parameters_with_momentum", "mutates_input")
 def _momentum_in_place(parameters, grads, v, beta, learning_rate):
     for key in parameters:
@@ -176,6 +184,26 @@ def _nesterov_swapped(parameters, grads, v, beta, learning_rate):
          "build on it.")
 def _nesterov_same_v(parameters, grads, v, beta, learning_rate):
     return _nesterov(parameters, grads, v, beta, learning_rate)[0], v
+
+
+@mistake("update_parameters_with_nesterov", "pytorch_convention",
+         "followed PyTorch's SGD(nesterov=True), v = β·v + dW and W = W − α·(dW + β·v), without the (1 − β) "
+         "factors; this course's Nesterov averages the gradients: v = β·v + (1 − β)·dW, "
+         "W = W − α·(β·v + (1 − β)·dW).")
+def _nesterov_pytorch(parameters, grads, v, beta, learning_rate):
+    return _nesterov(parameters, grads, v, beta, learning_rate, new_weight=1.0,
+                     direction=_look_ahead(beta, gradient_weight=1.0))
+
+
+@mistake("update_parameters_with_nesterov", "keras_convention",
+         "followed Keras's SGD(nesterov=True), v = β·v − α·dW and W = W + β·v − α·dW; this course's velocity "
+         "averages the gradients, v = β·v + (1 − β)·dW, and the step subtracts it: "
+         "W = W − α·(β·v + (1 − β)·dW).")
+def _nesterov_keras(parameters, grads, v, beta, learning_rate):
+    new_v = {"d" + key: beta * v["d" + key] - learning_rate * grads["d" + key] for key in parameters}
+    new_parameters = {key: parameters[key] + beta * new_v["d" + key] - learning_rate * grads["d" + key]
+                      for key in parameters}
+    return new_parameters, new_v
 
 
 @mistake("update_parameters_with_nesterov", "mutates_input")

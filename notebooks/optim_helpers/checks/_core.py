@@ -1,24 +1,28 @@
 """The machinery behind ``check(fn)``.
 
 Every exercise has a fixture file ``fixtures/<exercise>.json`` (made by ``python -m
-solutions.fixtures``): its inputs, the expected output of each, the sentence of each known
-mistake and the output that mistake produces. The default check runs every stored case and
-names the known mistake that explains the wrong results. When none does, :mod:`.diagnose`
-looks for a cause in the shape of the difference. A topic module adds, with
-``@exercise(name)``, the checks of properties that stored numbers cannot express.
+solutions.fixtures``): its probe inputs, the expected output of each, and the candidate
+mistakes: each a sentence and, per probe, a fingerprint of what that mistake returns
+(:mod:`._engine`). The default check runs every probe and, when a result is wrong, says a
+cause only once something reproduces the learner's outputs on every probe: a candidate
+mistake (registered ones first, then those generated from the reference), or one of the
+descriptions of :mod:`._diagnose` (a factor, a rounding, ...). Otherwise it says what is
+known and true: where the first result differs and which parts are right. A topic module
+adds, with ``@exercise(name)``, the checks of properties that stored numbers cannot express.
 """
 
 import copy
-import inspect
 import json
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from optim_helpers import codec
 from optim_helpers.checks import _diagnose as diagnose
-from optim_helpers.compare import explain_difference, first_difference, short_repr  # noqa: F401 (explain_difference: re-export for the grader)
+from optim_helpers.checks import _engine as engine
+from optim_helpers.compare import first_difference, short_repr
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -38,7 +42,20 @@ class Mistake(AssertionError):
 
     An AssertionError, so nbgrader and pytest count it as a failure. In IPython the
     traceback shows the message alone, after the learner's own frames when their code raised.
+
+    Attributes
+    ----------
+    cause : str or None
+        What the message names, when something reproduced the learner's outputs on every probe:
+        ``"registry:<id>"``, ``"generated:<id>"`` or ``"described:<what>"`` (``"described:factor:beta"``);
+        ``"behaviour:<id>"`` for a modified input or the global RNG; None otherwise.
+    kind : str
+        ``"named"`` (a cause, or a fact about the result's form that says what to fix),
+        ``"truthful"`` (where it differs and which parts are right) or ``"generic"``.
     """
+
+    cause = None
+    kind = "named"
 
     def _render_traceback_(self):
         lines = []
@@ -81,21 +98,17 @@ def known_exercises():
 
 
 def load_fixture(name):
-    """The fixture of exercise ``name``: ``{"returns", "mistakes": {id: sentence}, "cases": [...]}``.
+    """The fixture of exercise ``name``.
 
-    Each case holds ``args``, ``kwargs``, ``expected``, ``mistakes`` (id -> that mistake's output,
-    where parts equal to the expected output are stored as ``{"__same__": 1}``) and ``raises``
-    (id -> the exception that mistake raises on this input).
+    ``{"returns", "mistakes": {id: sentence}, "generated": {id: sentence}, "candidates": [id, ...],
+    "cases": [...]}``: the registered and the generated mistakes, the order check() tries them in,
+    and per probe ``args``, ``kwargs``, ``expected`` and ``prints`` (each candidate's fingerprint).
     """
     fixture = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
     for case in fixture["cases"]:
         case["args"] = codec.loads(json.dumps(case["args"]))
         case["kwargs"] = codec.loads(json.dumps(case["kwargs"]))
         case["expected"] = codec.loads(json.dumps(case["expected"]))
-        case["mistakes"] = {
-            mistake_id: _restore(codec.loads(json.dumps(output)), case["expected"])
-            for mistake_id, output in case["mistakes"].items()
-        }
     return fixture
 
 
@@ -104,22 +117,18 @@ def load_cases(name):
     return load_fixture(name)["cases"]
 
 
-def _restore(value, expected):
-    """Undo the fixtures' elision: a ``{"__same__": 1}`` part is the expected output's part."""
-    if isinstance(value, dict) and set(value) == {"__same__"}:
-        return copy.deepcopy(expected)
-    if isinstance(value, dict) and isinstance(expected, dict):
-        return {key: _restore(item, expected.get(key)) for key, item in value.items()}
-    if isinstance(value, (list, tuple)) and isinstance(expected, (list, tuple)) and len(value) == len(expected):
-        return type(value)(_restore(item, other) for item, other in zip(value, expected))
-    return value
+def candidate_table(fixture, cases):
+    """``[(id, [fingerprint per case]), ...]``: the registered mistakes, then the generated ones."""
+    return [(mistake_id, [case["prints"][index] for case in cases])
+            for index, mistake_id in enumerate(fixture["candidates"])]
 
 
 def mistake_message(name, mistake_id):
-    """The sentence ``check`` uses for a known mistake of exercise ``name``."""
+    """The sentence ``check`` uses for a known (registered or generated) mistake of exercise ``name``."""
     if mistake_id in BEHAVIOUR_MISTAKES:
         return BEHAVIOUR_MISTAKES[mistake_id]
-    return load_fixture(name)["mistakes"][mistake_id]
+    fixture = load_fixture(name)
+    return fixture["mistakes"].get(mistake_id) or fixture["generated"][mistake_id]
 
 
 def check(fn, name=None):
@@ -154,8 +163,15 @@ def check(fn, name=None):
         PROPERTY_CHECKS.get(name, Runner.expect_all)(runner)
     except Mistake as mistake:
         # Re-raised from here so the traceback is one frame; the learner's own exception, if any, stays chained.
-        raise type(mistake)(str(mistake)) from mistake.__cause__
+        raise _again(mistake) from mistake.__cause__
     print(f"✔ {name}: all {runner.passed} checks passed.")
+
+
+def _again(mistake):
+    """A new Mistake of the same class, message, cause and kind."""
+    again = type(mistake)(str(mistake))
+    again.cause, again.kind = mistake.cause, mistake.kind
+    return again
 
 
 class Runner:
@@ -167,21 +183,28 @@ class Runner:
         self.passed = 0
         self.fixture = load_fixture(name)
 
-    def fail(self, sentence, cause=None):
-        raise Mistake(f"{self.name} {sentence}") from cause
+    def fail(self, sentence, error=None, cause=None, kind="named", exception=Mistake):
+        mistake = exception(f"{self.name} {sentence}")
+        mistake.cause, mistake.kind = cause, kind
+        raise mistake from error
 
     def fail_with(self, mistake_id, detail=""):
         """Fail with the sentence of the known mistake ``mistake_id``, plus ``detail``."""
-        self.fail(self.fixture["mistakes"][mistake_id] + detail)
+        if mistake_id in self.fixture["mistakes"]:
+            self.fail(self.fixture["mistakes"][mistake_id] + detail, cause=f"registry:{mistake_id}")
+        self.fail(self.fixture["generated"][mistake_id] + detail, cause=f"generated:{mistake_id}")
 
     def call(self, *args, **kwargs):
         """Call the function, watching its inputs for changes and the global RNG for use."""
-        result = self._call(args, kwargs, raises={})
+        outcome = self._outcome(args, kwargs)
+        if isinstance(outcome, Failure):
+            self._fail_raised(outcome)
         self.passed += 1
-        return result
+        return outcome
 
-    def _call(self, args, kwargs, raises):
-        """Call once; ``raises`` maps known mistakes to the exception they raise on these inputs."""
+    def _outcome(self, args, kwargs):
+        """The result of one call, or a :class:`Failure` holding what it raised. A modified input or
+        the global RNG fails at once: that is the mistake, whatever the values."""
         originals = copy.deepcopy((args, kwargs))
         rng_before = np.random.get_state()
         try:
@@ -189,76 +212,87 @@ class Runner:
         except NotImplementedError:
             self.fail("is not written yet: replace `raise NotImplementedError()` with your code.")
         except Exception as error:
-            known = [mistake_id for mistake_id, kind in raises.items() if kind == type(error).__name__]
-            if known:
-                self.fail(self.fixture["mistakes"][known[0]], error)
-            explained = diagnose.explain_exception(error, self.fn, args, kwargs)
-            self.fail(
-                f"raised {type(error).__name__}: {error}\n  {explained or ''}"
-                f"{'' if explained else 'The traceback above shows the line of your code where it happened.'}"
-                f"\n  Called with {diagnose.describe_call(self.fn, args, kwargs)}.",
-                error,
-            )
+            return Failure(type(error).__name__, error, args, kwargs)
         changed = _changed_argument(self.fn, originals, (args, kwargs))
         if changed is not None:
-            self.fail(BEHAVIOUR_MISTAKES["mutates_input"].format(argument=changed))
+            self.fail(BEHAVIOUR_MISTAKES["mutates_input"].format(argument=changed), cause="behaviour:mutates_input")
         if not _same_rng_state(rng_before, np.random.get_state()):
-            self.fail(BEHAVIOUR_MISTAKES["global_rng"])
+            self.fail(BEHAVIOUR_MISTAKES["global_rng"], cause="behaviour:global_rng")
         return result
+
+    def _fail_raised(self, failure):
+        """Fail with the learner's exception, explained when its message says why."""
+        error = failure.error
+        explained = diagnose.explain_exception(error, self.fn, failure.args, failure.kwargs)
+        self.fail(
+            f"raised {type(error).__name__}: {error}\n  {explained or ''}"
+            f"{'' if explained else 'The traceback above shows the line of your code where it happened.'}"
+            f"\n  Called with {diagnose.describe_call(self.fn, failure.args, failure.kwargs)}.",
+            error, cause=None, kind="named" if explained else "generic",
+        )
 
     def expect_all(self, rtol=1e-6, atol=1e-9):
         """Run every stored case of this exercise."""
         self.expect_cases(self.fixture["cases"], rtol, atol)
 
     def expect_cases(self, cases, rtol=1e-6, atol=1e-9):
-        """Compare every case; on failure, name the known mistake that explains every result.
+        """Run every case; on a wrong result, name only what reproduces the learner's outputs on every case.
 
-        One case alone can be ambiguous (with a single value, several mistakes give the
-        same wrong number), so a mistake is named only when it gives the learner's result
-        on every case: the wrong ones and the right ones.
+        One case alone can be ambiguous (with a single value, several mistakes give the same wrong
+        number), so a mistake is named only when it gives the learner's result on every case: the
+        wrong ones and the right ones. Then a description (:func:`diagnose.reproduced_description`)
+        that holds on every case; then the learner's exception; then what is known and true.
         """
         names = self.fixture.get("returns")
-        results, first_failure = [], None
-        for case in cases:
-            result = self._call(case["args"], case["kwargs"], case.get("raises", {}))
-            results.append(result)
-            difference = first_difference(result, case["expected"], names[0] if len(names) == 1 else "the result",
-                                          rtol, atol, names if len(names) > 1 else None)
-            if difference is None:
-                self.passed += 1
-            else:
-                first_failure = first_failure or (difference, case)
-        if first_failure is None:
+        outcomes = [self._outcome(case["args"], case["kwargs"]) for case in cases]
+        differences = [None if isinstance(outcome, Failure) else
+                       first_difference(outcome, case["expected"], names[0] if len(names) == 1 else "the result",
+                                        rtol, atol, names if len(names) > 1 else None)
+                       for outcome, case in zip(outcomes, cases)]
+        failing = [index for index, (outcome, difference) in enumerate(zip(outcomes, differences))
+                   if isinstance(outcome, Failure) or difference is not None]
+        if not failing:
+            self.passed += len(cases)
             return
-        suspects = [
-            mistake_id for mistake_id in self.fixture["mistakes"]
-            if all(_made(mistake_id, result, case, rtol, atol) for result, case in zip(results, cases))
-        ]
-        suspects = [m for m in suspects if diagnose.plausible(m, self.fn, cases)]
-        if suspects:
-            self.fail_with(suspects[0])
-        difference, case = first_failure
-        cause = diagnose.explain_values(difference, self.fn, case["args"], case["kwargs"])
+        self._name_a_reproduced_mistake(outcomes, cases, rtol, atol)
+        raised = [outcomes[index] for index in failing if isinstance(outcomes[index], Failure)]
+        if raised:
+            self._fail_raised(raised[0])
+        first = failing[0]
+        difference, case = differences[first], cases[first]
         described = diagnose.describe_call(self.fn, case["args"], case["kwargs"])
-        if cause:
-            self.fail(f"{cause}\n  ({difference.sentence},\n  for {described}.)")
         if difference.explained:
             self.fail(f"returned a value of the wrong form: {difference.sentence}.\n  Called with {described}.")
-        raise WrongValue(f"{self.name} returned a wrong value: {difference.sentence}\n  for {described}.")
+        cause = diagnose.reproduced_description(outcomes, cases, self.fn, names, rtol, atol)
+        if cause:
+            sentence, what = cause
+            self.fail(f"{sentence}\n  ({difference.sentence},\n  for {described}.)", cause=f"described:{what}")
+        spread = diagnose.describe_spread(outcomes, cases, self.fn, names, rtol, atol)
+        self.fail(f"returned a wrong value: {difference.sentence}\n  for {described}."
+                  + (f"\n  {spread}" if spread else ""), kind="truthful" if spread else "generic",
+                  exception=WrongValue)
 
-    def require(self, condition, sentence):
+    def _name_a_reproduced_mistake(self, outcomes, cases, rtol, atol):
+        """Fail with the first candidate mistake whose fingerprints match the learner on every case."""
+        probes = [engine.Probe.of(outcome, case["expected"], rtol, atol) for outcome, case in zip(outcomes, cases)]
+        for mistake_id in engine.reproduced(probes, candidate_table(self.fixture, cases)):
+            if diagnose.plausible(mistake_id, self.fn, cases):
+                self.fail_with(mistake_id)
+
+    def require(self, condition, sentence, kind="named"):
         """A property check: fail with ``sentence`` unless ``condition`` holds."""
         if not condition:
-            self.fail(sentence)
+            self.fail(sentence, kind=kind)
         self.passed += 1
 
 
-def _made(mistake_id, result, case, rtol, atol):
-    """Whether ``result`` is what the known mistake ``mistake_id`` returns for ``case``."""
-    if mistake_id in case.get("raises", {}):
-        return False
-    wrong_output = case["mistakes"].get(mistake_id, case["expected"])
-    return explain_difference(result, wrong_output, "", rtol, atol) is None
+@dataclass(frozen=True, eq=False)
+class Failure(engine.Raised):
+    """A call of the learner's function that raised: the exception's class name, the exception, the inputs."""
+
+    error: BaseException = None
+    args: tuple = ()
+    kwargs: dict = None
 
 
 def _changed_argument(fn, originals, current):
