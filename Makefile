@@ -55,7 +55,7 @@ demo: $(INSTALLED) sandbox-deps
 	$(BIN)/python -m grader autograde demo/submissions --out demo/grades
 	@cat demo/grades/grades.csv; echo "feedback: demo/grades/feedback/"
 
-## bench: course execution time; per assignment plain nbgrader vs --jobs 1/2 vs a 2-worker Dask cluster, a profile and the scaling model, side by side
+## bench: course execution time; per assignment plain nbgrader vs --jobs 1/2 vs a 2-worker Dask cluster, a profile and the scaling model, side by side; the mistake engine on the held-out mistakes (--mistakes-only: that alone)
 bench: $(INSTALLED) sandbox-deps
 	$(BIN)/python -m grader.bench
 
