@@ -29,7 +29,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from grader import gradebook, profile, records
-from grader.course import assignment_ids, generate_assignments, max_scores, quiet_nbgrader
+from grader.course import assignment_ids, course_digest, generate_assignments, max_scores, quiet_nbgrader
 from grader.report import clean_field, keep_result_files, write_reports
 from grader.sandbox import (Limits, SandboxUnavailable, bwrap_command, capped_folder, host_slot,
                             remove_orphaned_folders, slot_folder)
@@ -189,8 +189,6 @@ def _keep_decided(out, decided, earlier):
 
 def _grading_settings(settings, due):
     """``{assignment: text}``: every setting that changes an assignment's grades, for the fingerprint."""
-    from grader.cluster import course_digest
-
     return {a: json.dumps({"due": due[a].isoformat() if due.get(a) else None, "late_penalty": settings.late_penalty,
                            "run_experiments": settings.run_experiments, "course": course_digest()}, sort_keys=True)
             for a in assignment_ids()}

@@ -33,7 +33,6 @@ import atexit
 import builtins
 import dataclasses
 import functools
-import hashlib
 import io
 import ipaddress
 import json
@@ -52,7 +51,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
-from grader.course import REPO, assignment_ids, generate_assignments
+from grader.course import REPO, assignment_ids, course_digest, generate_assignments
 from grader.records import record_key
 from grader.sandbox import SandboxUnavailable, host_slot, slot_folder
 
@@ -78,21 +77,6 @@ class NotReadyToGrade(RuntimeError):
 
 
 # --------------------------------------------------------------------------- the course's identity
-
-@functools.lru_cache(maxsize=None)
-def course_digest():
-    """One digest of everything that decides a grade here: the grader, the solutions, the source
-    notebooks, their helpers and data. A worker whose digest differs from the parent's grades with
-    another version of the course, and refuses to. (A worker that lies about it is not stopped by
-    this: it is a check against mistakes, not against a rogue worker.)"""
-    digest = hashlib.sha256()
-    for folder in ("grader", "solutions", "notebooks", "data"):
-        for path in sorted((REPO / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts \
-                    and path.suffix in (".py", ".ipynb", ".csv", ".npz", ".json", ".txt", ".md"):
-                digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
 
 # --------------------------------------------------------------------------- worker side
 

@@ -6,6 +6,7 @@ carries ``optim_helpers/`` and ``data/``, so a released notebook runs on its own
 """
 
 import functools
+import hashlib
 import logging
 import os
 import shutil
@@ -139,3 +140,19 @@ def generate_assignments(course_dir, ids):
         if not result["success"]:
             raise RuntimeError(f"nbgrader could not release {assignment_id}:\n{result['error']}\n{result['log']}")
     return course_dir / "release"
+
+
+@functools.lru_cache(maxsize=None)
+def course_digest():
+    """One digest of everything that decides a grade here: the grader, the solutions, the source
+    notebooks, their helpers and data. Part of every grade's fingerprint (records.py: a new version
+    of the course grades again), and a Dask worker whose digest differs from the parent's grades with
+    another version of the course, and refuses to. (A worker that lies about it is not stopped by
+    this: it is a check against mistakes, not against a rogue worker.)"""
+    digest = hashlib.sha256()
+    for folder in ("grader", "solutions", "notebooks", "data"):
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts \
+                    and path.suffix in (".py", ".ipynb", ".csv", ".npz", ".json", ".txt", ".md"):
+                digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]

@@ -464,15 +464,7 @@ def _one_notebook(student, assignment, folder, snapshots, claim, timestamp=True)
         parent = Folder.open(folder.parent)
     except OSError as error:
         return Submission(student, assignment, status="unreadable", reason=f"cannot be opened ({error.strerror})")
-    with parent:
-        if claim:
-            try:
-                entry = next(e for e in parent.entries() if e.name == folder.name)
-            except (Unreadable, StopIteration):
-                return Submission(student, assignment, status="unreadable", reason="its folder cannot be listed")
-            refusal = claim.owners.refusal(student, entry.uid)
-            if refusal:
-                return _entry_row(claim.entry, "wrong_owner", f"{visible(claim.entry)}: {refusal}")
+    with parent:  # an inbound claim is checked there, against the folder's owner as its descriptor says
         return _check_assignment_folder(student, parent, folder.name, assignment, snapshots, claim=claim,
                                         timestamp=timestamp)
 
