@@ -2,7 +2,6 @@
 (grader/cluster.py ``cluster_tls``, through the command line too), what it unpickles, and which worker
 answers it writes. tests/test_cluster.py checks the same on a real TLS cluster with a rogue worker."""
 
-import os
 import pickle
 import subprocess
 import sys

@@ -91,7 +91,7 @@ def test_slot_locks_never_follow_or_truncate_what_another_user_planted(intruder,
         intruder("mkdir", str(shared_tmp / planted))
         intruder("ln", "-s", str(victim), str(shared_tmp / planted / "0.lock"))
     monkeypatch.setattr(tempfile, "tempdir", str(shared_tmp))
-    with pytest.raises(SandboxUnavailable, match=f"grader-slots-0 belongs to uid \\d+ .*another user made it"):
+    with pytest.raises(SandboxUnavailable, match="grader-slots-0 belongs to uid \\d+ .*another user made it"):
         with sandbox.host_slot():
             pass
     assert victim.read_bytes() == PRECIOUS
