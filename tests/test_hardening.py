@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from grader_corpus import ASSIGNMENT, CORRECT, with_answers
+from local_users import LocalUsers
 
 from grader.course import REPO, source_notebook
 from grader.identity import Owners, Roster
@@ -128,29 +129,6 @@ def test_files_swapped_after_collect_read_them_change_nothing(released, tmp_path
 
 
 # --- 3, 4, 5: the exchange's inbound/ folder, written by local users -----------------------------
-
-class LocalUsers:
-    """Local users made for a test (useradd), as students and a stranger on a shared machine."""
-
-    def __init__(self, names):
-        self.names = names
-        for name in names:
-            subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True,
-                           capture_output=True)
-        import pwd
-
-        self.uid = {name: pwd.getpwnam(name).pw_uid for name in names}
-
-    def run(self, name, *argv, **kwargs):
-        """``argv`` as user ``name`` (setpriv: that uid and group, no other groups)."""
-        uid = self.uid[name]
-        return subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--", *argv],
-                              check=True, capture_output=True, text=True, **kwargs)
-
-    def remove(self):
-        for name in self.names:
-            subprocess.run(["userdel", name], capture_output=True)
-
 
 @pytest.fixture(scope="module")
 def users():

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from local_users import LocalUsers
 
 from grader import sandbox
 from grader.autograde import SOCKET_FOLDER_PREFIX
@@ -25,17 +26,11 @@ PRECIOUS = b"the instructor's file\n"
 def intruder():
     """A local user of the grading machine, removed afterwards: ``run(argv)`` runs a command as them."""
     name = f"grader-intruder-{os.getpid()}"
-    subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
+    users = LocalUsers([name])
     try:
-        uid, gid = (int(subprocess.run(["id", flag, name], capture_output=True, text=True, check=True).stdout)
-                    for flag in ("-u", "-g"))
-
-        def run(*argv):
-            subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *argv], check=True)
-
-        yield run
+        yield lambda *argv: users.run(name, *argv)
     finally:
-        subprocess.run(["userdel", name], check=True)
+        users.remove()
 
 
 def _dead_pid():
