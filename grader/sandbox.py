@@ -257,6 +257,20 @@ def _alive(pid):
     return True
 
 
+# jupyter_client starts a kernel in a session of its own, which a SIGKILL to the grader's process group
+# does not reach; bwrap --die-with-parent ends it when its grading process dies, unless that process died
+# between the fork and bwrap's own prctl, and then an orphaned kernel would wait for ever. The guard sets
+# the parent-death signal first, then checks that its parent is still the grading process, and only then
+# becomes the command.
+_ORPHAN_GUARD = ("import ctypes, os, sys; ctypes.CDLL(None).prctl(1, 9); "  # PR_SET_PDEATHSIG, SIGKILL
+                 "os.getppid() == int(sys.argv[1]) or os._exit(1); os.execv(sys.argv[2], sys.argv[2:])")
+
+
+def orphan_guard(parent_pid):
+    """The argv prefix that runs a command only while ``parent_pid`` is its parent, and kills it when that ends."""
+    return [sys.executable, "-I", "-S", "-c", _ORPHAN_GUARD, str(parent_pid)]
+
+
 def write_kernelspec(jupyter_path, work_dir, socket_dir, limits, defer_matplotlib=False):
     """A kernelspec named ``optim-sandbox`` under ``jupyter_path/kernels`` that starts ipykernel sandboxed.
 
@@ -278,7 +292,8 @@ def write_kernelspec(jupyter_path, work_dir, socket_dir, limits, defer_matplotli
         + " ".join(shlex.quote(arg) for arg in drop_privileges_and_limit(limits) + kernel)
         + " >/dev/null 2>&1"  # the kernel's own chatter; the notebook's output travels over ZeroMQ
     )
-    argv = bwrap_command(work_dir, [socket_dir], limits, wrap=False, readonly_dirs=site, python_path=site) + [
+    argv = orphan_guard(os.getpid()) + bwrap_command(work_dir, [socket_dir], limits, wrap=False, readonly_dirs=site,
+                                                     python_path=site) + [
         "/bin/sh", "-c", script, "sh", "{connection_file}"]
     spec = {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python",
             "interrupt_mode": "message"}

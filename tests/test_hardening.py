@@ -362,3 +362,16 @@ def test_a_sound_result_passes_unchanged(tmp_path):
     page = tmp_path / "00001" / "feedback" / "x.html"
     sound = _result(feedback=str(page))
     assert checked_result(sound, POINTS, tmp_path / "00001") is sound
+
+
+def test_a_kernel_whose_grading_process_is_gone_never_starts():
+    """The kernel's launcher runs its command only while the grading process that asked for it is its
+    parent (a SIGKILL between jupyter_client's fork and bwrap's own prctl would leave a kernel for ever)."""
+    from grader.sandbox import orphan_guard
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    orphan = subprocess.run(orphan_guard(gone.pid) + ["/bin/echo", "started"], capture_output=True, text=True)
+    assert (orphan.returncode, orphan.stdout) == (1, "")
+    child = subprocess.run(orphan_guard(os.getpid()) + ["/bin/echo", "started"], capture_output=True, text=True)
+    assert (child.returncode, child.stdout) == (0, "started\n")
