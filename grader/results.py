@@ -12,14 +12,14 @@ import math
 from datetime import datetime
 from pathlib import Path
 
-from grader.records import GRADING_STATUSES
+from grader.records import GRADING_STATUSES, bounded
 
 MAX_REASON = 2000  # cleaned to 300 characters later; a longer one is not a result this grader writes
 FILE_KEYS = ("autograded", "feedback")
 
 
 class MalformedResult(ValueError):
-    """The result is not one the grader's own worker writes."""
+    """The result is not one the grader's own worker writes (records.bounded raises a ValueError too)."""
 
 
 def checked_result(result, points, work_dir):
@@ -27,7 +27,7 @@ def checked_result(result, points, work_dir):
     and whose files are under ``work_dir``; else a ``grader_error`` result saying what was wrong."""
     try:
         return _checked(result, points, Path(work_dir).resolve())
-    except MalformedResult as problem:
+    except ValueError as problem:
         return {"status": "grader_error", "cells": [],
                 "reason": f"the grading process returned a result that cannot be right ({problem}); nothing of it "
                           "was kept (a broken or rogue worker)"}
@@ -51,14 +51,14 @@ def _checked(result, points, work_dir):
             raise MalformedResult("a cell that is not one of the assignment's graded cells")
         seen.add(grade_id)
         for name in ("score", "nbgrader_score"):
-            _bounded(cell.get(name), 0.0, points[grade_id], f"{grade_id}'s {name}")
+            bounded(cell.get(name), 0.0, points[grade_id], f"{grade_id}'s {name}")
         for name in ("judge", "mistake"):
             if not isinstance(cell.get(name, ""), str) or len(cell.get(name, "")) > MAX_REASON:
                 raise MalformedResult(f"{grade_id}'s {name} is not short text")
     if status == "graded" and seen != set(points):
         raise MalformedResult("graded, but not every graded cell has a score")
-    _bounded(result.get("seconds_late") or 0.0, 0.0, math.inf, "seconds_late")
-    _bounded(result.get("late_penalty") or 0.0, 0.0, sum(points.values()), "late_penalty")
+    bounded(result.get("seconds_late") or 0.0, 0.0, math.inf, "seconds_late")
+    bounded(result.get("late_penalty") or 0.0, 0.0, sum(points.values()), "late_penalty")
     stamp = result.get("timestamp")
     if stamp is not None:
         try:
@@ -70,9 +70,3 @@ def _checked(result, points, work_dir):
         if path is not None and (not isinstance(path, str) or work_dir not in Path(path).resolve().parents):
             raise MalformedResult(f"its {key} file is not in its own working folder")
     return result
-
-
-def _bounded(value, low, high, name):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or not low <= value <= high:
-        raise MalformedResult(f"{name} is not a number from {low:g} to {high:g}")
