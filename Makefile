@@ -57,7 +57,7 @@ demo: $(INSTALLED) sandbox-deps
 
 ## bench: course execution time; per assignment plain nbgrader vs --jobs 1/2 vs a 2-worker Dask cluster, a profile and the scaling model, side by side; the mistake engine on the held-out mistakes (--mistakes-only: that alone)
 bench: $(INSTALLED) sandbox-deps
-	$(BIN)/python -m grader.bench
+	$(BIN)/python benchmarks/bench.py
 
 # pip 25.1 and later show a progress bar while installing, not only while downloading.
 $(LAB_INSTALLED): requirements-lab.txt pyproject.toml

@@ -1,16 +1,16 @@
-"""Command line: ``python -m grader {release,autograde,export,workspace}``."""
+"""Command line: ``python -m grader {release,autograde,export,workspace,worker}``."""
 
 import argparse
 import sys
 from pathlib import Path
 
-from grader.autograde import Settings
 from grader.course import REPO
-from grader.export import add_export_command
+from grader.records.export import add_export_command
+from grader.run.autograde import Settings
 
 
 def _release(args):
-    from grader.release import release
+    from grader.handout.release import release
 
     paths = release(args.out)
     for path in paths:
@@ -20,7 +20,7 @@ def _release(args):
 
 
 def _workspace(args):
-    from grader.workspace import make_workspace
+    from grader.handout.workspace import make_workspace
 
     added, kept = make_workspace(args.dir)
     for name in added:
@@ -32,11 +32,11 @@ def _workspace(args):
 
 
 def _autograde(args):
-    from grader.autograde import autograde_command
-    from grader.submissions import WrongInput
+    from grader.run.command import autograde_command
+    from grader.intake.submission import WrongInput
 
     if args.scheduler:  # a scheduler the grader would refuse is refused now, before any work
-        from grader.cluster import cluster_tls
+        from grader.run.tls import cluster_tls
 
         try:
             cluster_tls(args.scheduler, args.tls_ca_file, args.tls_cert_file, args.tls_key_file, args.insecure)
@@ -47,7 +47,7 @@ def _autograde(args):
 
 
 def _worker(args):
-    from grader.cluster import worker_main
+    from grader.run.dask_worker import worker_main
 
     return worker_main(args)
 
@@ -132,7 +132,7 @@ def build_parser():
 
     worker = commands.add_parser(
         "worker", help="start a Dask worker that grades for `autograde --scheduler` (grader/SCALING.md)",
-        description="Runs `dask worker SCHEDULER --nthreads 1 --preload grader.cluster` with what grading needs: "
+        description="Runs `dask worker SCHEDULER --nthreads 1 --preload grader.run.dask_worker` with what grading needs: "
         "one submission at a time per worker process, and a check at start that this machine can grade "
         "(bubblewrap, the course at the grader's version).")
     worker.add_argument("scheduler", metavar="tls://HOST:8786")

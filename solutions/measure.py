@@ -2,7 +2,7 @@
 
 A cause check() states was reproduced on its probe inputs; :func:`confirm` runs it again on fresh
 inputs drawn by the exercise's case builder (other sizes, other numbers), where a cause that only
-happened to fit the probes shows itself. ``python -m grader.bench --mistakes-only`` prints the
+happened to fit the probes shows itself. ``python benchmarks/bench.py --mistakes-only`` prints the
 counts for tests/heldout_mistakes.py and for random pairs of edits (:func:`double_edits`), mistakes
 that are none of check()'s candidates; tests/test_heldout.py asserts that none is misleading.
 """

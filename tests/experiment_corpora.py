@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 import nbformat
+
 from grader_corpus import CORRECT, build, with_answers
 from heldout_mistakes import (
     adam_returns_in_other_order,

@@ -5,7 +5,7 @@ lists them all. Most are of kinds solutions/cases does NOT register (what check(
 told); REGISTERED_AS maps the others, written in a learner's own style rather than the registry's, to
 the registered mistake they make, and CONVENTIONS those that follow another course's or library's
 convention, which issue 21 asks the registry to know (with their source). tests/test_heldout.py and
-``python -m grader.bench --mistakes-only`` measure how check() names them.
+``python benchmarks/bench.py --mistakes-only`` measure how check() names them.
 
 Written before the mistake generator of issue 21 existed, from the issue's list of misleading cases
 and from the ways learners get these functions wrong. Do not register the unregistered ones in

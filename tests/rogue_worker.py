@@ -11,9 +11,11 @@ import pickle
 import time
 
 import distributed.protocol.pickle
-import grader.cluster
+
+import grader.run.dask_worker
 from distributed import get_worker
 from distributed.protocol.serialize import Serialized
+
 from grader.course import max_scores
 
 
@@ -71,8 +73,8 @@ def rogue_grade_task(task):
 
 def dask_setup(worker):
     # The parent sends grade_task and course_or_problem by reference: these names are what it gets here.
-    grader.cluster.grade_task = rogue_grade_task
-    grader.cluster.course_or_problem = grader.cluster.course_digest
+    grader.run.dask_worker.grade_task = rogue_grade_task
+    grader.run.dask_worker.course_or_problem = grader.run.dask_worker.course_digest
     # Dask pickles a task's exception with tblib, which would defuse RunsCodeError: send the payload as is.
     dumps = distributed.protocol.pickle.dumps
     distributed.protocol.pickle.dumps = lambda x, **options: (pickle.dumps(RunsCode()) if isinstance(x, RunsCodeError)

@@ -29,15 +29,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grader_corpus import ASSIGNMENT, CORRECT, build, with_answers
 
-from grader.autograde import Settings, autograde
-from grader.cluster import (TLSFiles, cluster_client, loopback_certificates, loopback_cluster, worker_command,
-                            worker_environment)
 from grader.course import REPO
-from grader.records import record_key
-from grader.release import release
-from grader.submissions import WrongInput
+from grader.handout.release import release
+from grader.intake.submission import WrongInput
+from grader.records.store import record_key
+from grader.run.autograde import autograde, Settings
+from grader.run.cluster import cluster_client
+from grader.run.dask_worker import worker_command, worker_environment
+from grader.run.tls import TLSFiles
+from grader_corpus import ASSIGNMENT, build, CORRECT, with_answers
+
+from loopback_cluster import loopback_certificates, loopback_cluster
 
 CASES = ["correct", "partial", "all_wrong", "untouched", "cheat_patch_asserts", "kernel_death"]
 POISON = "zz_poison"

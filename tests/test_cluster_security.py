@@ -12,9 +12,11 @@ from types import SimpleNamespace
 import dask
 import pytest
 
-from grader import cluster
-from grader.cluster import MAX_RETURNED_FILE_BYTES, RefusedPickle, TLSFiles, cluster_tls
-from grader.submissions import WrongInput
+from grader.grading.contract import MAX_RETURNED_FILE_BYTES
+from grader.intake.submission import WrongInput
+from grader.run import cluster
+from grader.run.cluster import RefusedPickle
+from grader.run.tls import cluster_tls, TLSFiles
 
 
 def test_plain_tcp_only_on_loopback_unless_insecure():

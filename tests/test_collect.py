@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.identity import Owners
-from grader.snapshots import Snapshots
-from grader.submissions import STATUSES, WrongInput, collect
+from grader.intake.collect import collect
+from grader.intake.identity import Owners
+from grader.intake.snapshots import Snapshots
+from grader.intake.submission import WrongInput
+from grader.status import STATUSES
 
 GD, EWA = "01_gd", "02_ewa"
 KNOWN = {GD, EWA}
@@ -187,7 +189,7 @@ def test_inbound_reads_student_ids_with_a_plus_as_nbgrader_does_and_better(tmp_p
 def test_inbound_names_read_as_nbgrader_collect_reads_them(tmp_path):
     from nbgrader.exchange.default.collect import ExchangeCollect
 
-    from grader.submissions import _inbound_reading
+    from grader.intake.inbound import _inbound_reading
 
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
     for name in (f"ada+{GD}+{now}+Qm9vGhIgd_-x", f"ada+{GD}+{now}", f"a+b+{GD}+{now}+Qm9vGhIgd_-x",

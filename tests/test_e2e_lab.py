@@ -46,7 +46,7 @@ from browser import ARTIFACTS, launch_chromium
 from playwright import sync_api
 from notebook_tools import SOURCE_NOTEBOOKS, SUCCESS_MARK, graded_test_cells, put_back_answers
 
-from grader.workspace import workspace_notary
+from grader.handout.workspace import workspace_notary
 
 pytestmark = pytest.mark.e2e
 

@@ -39,7 +39,7 @@ from test_e2e_lab import (
 )
 
 from grader.course import copy_support_files
-from grader.workspace import write_lab_settings
+from grader.handout.workspace import write_lab_settings
 
 pytestmark = pytest.mark.e2e
 

@@ -39,9 +39,9 @@ from experiment_corpora import (
 )
 from notebook_tools import SOURCE_NOTEBOOKS, nbgrader_meta
 
-from grader.autograde import Selection, Settings, autograde
-from grader.preprocessors import EXPERIMENT_NOTE, is_experiment
-from grader.release import release
+from grader.grading.preprocessors import EXPERIMENT_NOTE, is_experiment
+from grader.handout.release import release
+from grader.run.autograde import autograde, Selection, Settings
 
 # As tests/test_grader.py: a cell time-out that leaves the setup cell room under load, a deadline no case reaches.
 SETTINGS = Settings(jobs=2, timeout=180, cell_timeout=8, judge_timeout=8, memory_mb=1024, progress=False)

@@ -9,7 +9,7 @@ import csv
 
 import pytest
 
-from grader.export import add_export_command
+from grader.records.export import add_export_command
 
 GRADES_HEADER = ["assignment", "student_id", "score", "max_score", "status", "reason", "seconds_late"]
 GRADES = [

@@ -42,16 +42,10 @@ import nbformat
 import pytest
 
 from grader.course import COURSE_ID, nbgrader_api
-from grader.feedback_html import (
-    CSP_MARKER,
-    OverruledNotes,
-    content_security_policy,
-    feedback_config,
-    harden_page,
-    sanitize_html,
-    trusted_head,
-)
-from grader.report import clean_field
+from grader.grading.feedback_content import feedback_config, sanitize_html
+from grader.grading.feedback_page import (content_security_policy, CSP_MARKER, harden_page, OverruledNotes,
+                                          trusted_head)
+from grader.records.report import clean_field
 
 ASSIGNMENT = "ps1"
 STUDENT = "mallory"

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from grader.cli import main as grader_main
+from grader.grading.judge import mistake_sentence
+from grader.handout.release import release
+from grader.run.autograde import autograde, Settings
 from grader_corpus import ASSIGNMENT, build, with_answers
 
-from grader.autograde import Settings, autograde
-from grader.cli import main as grader_main
-from grader.judge import mistake_sentence
-from grader.release import release
 
 # Generous limits: CI machines are slow and other tests run beside these. The cell time-out leaves the
 # setup cell (imports, under load) room; the deadline is never reached by any case. The judge waits as

@@ -18,14 +18,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from grader.course import REPO, source_notebook
+from grader.handout.release import release
+from grader.intake.collect import collect
+from grader.intake.identity import Owners, Roster
+from grader.intake.snapshots import Snapshots
 from grader_corpus import ASSIGNMENT, CORRECT, with_answers
 from local_users import LocalUsers
 
-from grader.course import REPO, source_notebook
-from grader.identity import Owners, Roster
-from grader.release import release
-from grader.snapshots import Snapshots
-from grader.submissions import collect
 
 AS_ROOT = pytest.mark.skipif(os.geteuid() != 0, reason="needs root: it makes local users (CI and graders run as root)")
 KNOWN = {ASSIGNMENT}
@@ -349,7 +350,7 @@ def _result(**changes):
     (_result(feedback="/etc/shadow"), "its feedback file is not in its own working folder"),
 ])
 def test_a_result_that_cannot_be_right_is_a_grader_error_and_nothing_of_it_is_kept(tmp_path, forged, why):
-    from grader.results import checked_result
+    from grader.grading.contract import checked_result
 
     checked = checked_result(forged, POINTS, tmp_path / "00001")
     assert checked["status"] == "grader_error" and checked["cells"] == [] and why in checked["reason"]
@@ -357,7 +358,7 @@ def test_a_result_that_cannot_be_right_is_a_grader_error_and_nothing_of_it_is_ke
 
 
 def test_a_sound_result_passes_unchanged(tmp_path):
-    from grader.results import checked_result
+    from grader.grading.contract import checked_result
 
     page = tmp_path / "00001" / "feedback" / "x.html"
     sound = _result(feedback=str(page))
@@ -367,7 +368,7 @@ def test_a_sound_result_passes_unchanged(tmp_path):
 def test_a_kernel_whose_grading_process_is_gone_never_starts():
     """The kernel's launcher runs its command only while the grading process that asked for it is its
     parent (a SIGKILL between jupyter_client's fork and bwrap's own prctl would leave a kernel for ever)."""
-    from grader.sandbox import orphan_guard
+    from grader.sandbox.bwrap import orphan_guard
 
     gone = subprocess.Popen(["true"])
     gone.wait()

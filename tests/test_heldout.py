@@ -2,7 +2,7 @@
 
 solutions/measure.py sorts what check() says about each: named (a cause that fresh inputs confirm,
 or a fact about the result's form), truthful (where it differs and which parts are right), generic,
-misleading (a cause fresh inputs contradict) or accepted. ``python -m grader.bench --mistakes-only``
+misleading (a cause fresh inputs contradict) or accepted. ``python benchmarks/bench.py --mistakes-only``
 prints the same counts.
 """
 

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from grader_corpus import ASSIGNMENT, CORRECT, build, with_answers
 
 from grader.cli import main as grader_main
-from grader.release import release
+from grader.handout.release import release
+from grader_corpus import ASSIGNMENT, build, CORRECT, with_answers
+
 
 DUE = "2026-01-01T00:00:00+00:00"
 LATE = "2026-01-02 06:00:00.000000 UTC"  # 30 hours after DUE
@@ -209,7 +210,7 @@ def test_a_rerun_with_other_grading_settings_grades_again(graded_class, tmp_path
 def test_corrupt_records_are_set_aside_and_their_submissions_graded_again(graded_class, tmp_path):
     """A truncated record, one with a wrong type, one claiming 1e300 points: each is set aside with a
     warning that names it, its submission is graded again, and every grade ends as it was."""
-    from grader.records import record_key
+    from grader.records.store import record_key
 
     out = _copy_out(graded_class, tmp_path)
     before = _rows(out)

@@ -8,8 +8,8 @@ import html
 import numpy as np
 import pytest
 
-from grader.feedback_html import harden_page
-from grader.judge import _mistake, mistake_sentence
+from grader.grading.feedback_page import harden_page
+from grader.grading.judge import _mistake, mistake_sentence
 from heldout_mistakes import HELDOUT
 from optim_helpers import codec
 from optim_helpers.checks import _engine as engine

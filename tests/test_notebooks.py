@@ -16,7 +16,7 @@ from notebook_tools import (
     text_output,
 )
 
-from grader.release import release
+from grader.handout.release import release
 
 NOTEBOOK_IDS = [path.stem for path in SOURCE_NOTEBOOKS]
 

@@ -3,7 +3,7 @@
 import nbformat
 from notebook_tools import NOTEBOOKS, errors, execute, text_output
 
-from grader.release import release
+from grader.handout.release import release
 from optim_helpers.progress import undefined_name_hint
 
 MESSAGE = "`ewa` is not written yet: finish Exercise 1 above (the cell that starts `def ewa`), then run this cell again."

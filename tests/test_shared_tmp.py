@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from local_users import LocalUsers
 
-from grader import sandbox
-from grader.autograde import SOCKET_FOLDER_PREFIX
-from grader.cluster import loopback_cluster, worker_command, worker_environment
-from grader.sandbox import SandboxUnavailable, _tmpfs_mount_points, remove_orphaned_folders
+from grader.run.dask_worker import worker_command, worker_environment
+from grader.run.local import SOCKET_FOLDER_PREFIX
+from grader.sandbox import host as sandbox
+from grader.sandbox.bwrap import SandboxUnavailable
+from grader.sandbox.host import _tmpfs_mount_points, remove_orphaned_folders
+from loopback_cluster import loopback_cluster
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root: it adds a user and mounts a tmpfs "
                                 "(CI runs as root; the attacks it replays are on a grader running as root)")

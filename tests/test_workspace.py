@@ -25,13 +25,9 @@ from packaging.utils import canonicalize_name
 from traitlets.config.loader import JSONFileConfigLoader
 
 import solutions
+
 from grader.course import HELPERS, REPO
-from grader.workspace import (
-    CONFIG_FOLDER,
-    DISABLED_LAB_PLUGINS,
-    make_workspace,
-    write_jupyter_config,
-)
+from grader.handout.workspace import CONFIG_FOLDER, DISABLED_LAB_PLUGINS, make_workspace, write_jupyter_config
 from notebook_tools import SOURCE_NOTEBOOKS
 from optim_helpers.checks import check
 from solutions.cases import MISTAKES
@@ -46,7 +42,7 @@ LAB_ONLY_WORKSPACE = """
 import json, sys
 sys.modules.update(dict.fromkeys(json.loads(sys.argv[1])))  # `import name` now raises ImportError
 import grader.cli  # what `python -m grader workspace` imports
-from grader.workspace import make_workspace
+from grader.handout.workspace import make_workspace
 print(json.dumps(make_workspace(sys.argv[2], [sys.argv[3]])))
 """
 

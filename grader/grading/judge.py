@@ -29,8 +29,10 @@ from pathlib import Path
 import numpy as np
 
 import solutions
-from grader.harness import without_magics
-from grader.sandbox import bwrap_command
+
+from grader.sandbox import harness
+from grader.sandbox.bwrap import SANDBOX_SITE, bwrap_command
+from grader.sandbox.harness import without_magics
 from optim_helpers import codec
 from optim_helpers.checks import _engine as engine
 from optim_helpers.checks._core import BEHAVIOUR_MISTAKES, load_fixture, mistake_message
@@ -38,8 +40,8 @@ from optim_helpers.compare import explain_difference
 from solutions import mutants
 from solutions.cases import CASES
 
-HARNESS = Path(__file__).resolve().parent / "harness.py"
-DEFERRED_MATPLOTLIB = Path(__file__).resolve().parent / "sandbox_site" / "deferred_matplotlib.py"
+HARNESS = Path(harness.__file__)
+DEFERRED_MATPLOTLIB = SANDBOX_SITE / "deferred_matplotlib.py"
 MAX_OUTPUT_BYTES = 16 * 1024 * 1024  # all the harness may send back; past it, the harness is stopped
 TEST_PREFIX = "test_"
 

@@ -25,8 +25,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from grader.atomic import replacing
 from grader.course import assignment_ids, max_scores, source_notebook
+from grader.records.atomic import replacing
 
 RECORDS = "records"
 SET_ASIDE = "set-aside"
@@ -130,7 +130,7 @@ def save_record(out, record):
 def checked_record(record, stem=None):
     """``record`` if it is one this grader writes (and, given its file's ``stem``, in its own file);
     else :class:`ValueError` saying what is wrong."""
-    from grader.submissions import STATUSES
+    from grader.status import STATUSES
 
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")

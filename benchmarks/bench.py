@@ -1,4 +1,4 @@
-"""``python -m grader.bench`` (``make bench``): the course's speed, measured side by side in one run.
+"""``python benchmarks/bench.py`` (``make bench``): the course's speed, measured side by side in one run.
 
 1. Each source notebook executed start to finish in a fresh kernel: seconds, and its slowest cell.
 2. Checking a 19 MB notebook of many outputs: what collect does in the parent (file system only),
@@ -43,17 +43,14 @@ from types import SimpleNamespace
 import nbformat
 from nbclient import NotebookClient
 
-from grader import gradebook, profile, records
-from grader.autograde import Settings, autograde
-from grader.course import (
-    COURSE_ID,
-    NOTEBOOKS,
-    REPO,
-    assignment_ids,
-    generate_assignments,
-    source_notebook,
-)
-from grader.report import keep_result_files, write_reports
+from grader.course import assignment_ids, COURSE_ID, generate_assignments, NOTEBOOKS, REPO, source_notebook
+from grader.grading import profile
+from grader.records import gradebook, store as records
+from grader.records.report import keep_result_files, write_reports
+from grader.run.autograde import autograde, Settings
+
+# The tests' scaffolding: a loopback Dask cluster, the held-out mistakes and correct variants.
+sys.path.insert(0, str(REPO / "tests"))
 
 BENCH_ASSIGNMENT = "02_exponentially_weighted_averages"
 WIDGET_REDRAW_TIMES = REPO / "tests" / "artifacts" / "widget_redraw_times.json"
@@ -127,8 +124,8 @@ def bench_autograde(count, assignments):
 
 @contextmanager
 def _dask_cluster():
-    """A real ``dask scheduler`` and 2 single-threaded grading workers on loopback (grader/cluster.py)."""
-    from grader.cluster import loopback_cluster
+    """A real ``dask scheduler`` and 2 single-threaded grading workers on loopback (tests/loopback_cluster.py)."""
+    from loopback_cluster import loopback_cluster
 
     with loopback_cluster(workers=DASK_WORKERS) as cluster:
         yield cluster
@@ -150,7 +147,7 @@ def _warm_up(folder, assignment, cluster):
     assignment on its first task of that assignment, as it does in an instructor's run."""
     from distributed import Client
 
-    from grader.autograde import start_forkserver
+    from grader.run.local import start_forkserver
 
     with Client(cluster.address, set_as_default=False) as client:
         client.run(start_forkserver)
@@ -326,8 +323,9 @@ def _cpu_model():
 def bench_submission_checks():
     from nbformat import v4
 
-    from grader.snapshots import Snapshots
-    from grader.submissions import collect, load_submission
+    from grader.intake.snapshots import Snapshots
+    from grader.intake.collect import collect
+    from grader.grading.notebook import load_submission
 
     with tempfile.TemporaryDirectory(prefix="grader-bench-") as folder:
         nb = nbformat.read(source_notebook(BENCH_ASSIGNMENT), as_version=4)
@@ -372,7 +370,6 @@ def bench_mistakes():
     """The mistake engine on the held-out mistakes and the correct variants, with check()'s time per call."""
     from solutions import measure
 
-    sys.path.insert(0, str(REPO / "tests"))
     from correct_variants import VARIANTS
     from heldout_mistakes import CONVENTIONS, HELDOUT, REGISTERED_AS
 
@@ -425,7 +422,7 @@ def _write_submissions(folder, assignment, count):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m grader.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python benchmarks/bench.py", description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=4, help="solved submissions per assignment (default 4)")
     parser.add_argument("--assignment", action="append", choices=assignment_ids(),
                         help="only this assignment (repeatable; default all)")

@@ -17,8 +17,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from grader.atomic import replacing
 from grader.course import COURSE_ID
+from grader.records.atomic import replacing
 
 
 # ---- the rule: the judge overrules nbgrader, never the other way round ----

@@ -28,7 +28,7 @@ import nbformat
 from nbformat.sign import NotebookNotary
 
 from grader.course import assignment_ids, copy_support_files
-from grader.release import release
+from grader.handout.release import release
 
 CONFIG_FOLDER = ".jupyter"
 TRUST_FOLDER = "trust"  # inside CONFIG_FOLDER: the notary's secret and signature database

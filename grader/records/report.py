@@ -14,10 +14,10 @@ import re
 import sys
 from pathlib import Path
 
-from grader.atomic import atomic_copy, replacing
-from grader.gradebook import final_grades
-from grader.records import final_score, load_records, only_writer
-from grader.submissions import valid_student_id
+from grader.intake.identity import valid_student_id
+from grader.records.atomic import atomic_copy, replacing
+from grader.records.gradebook import final_grades
+from grader.records.store import final_score, load_records, only_writer
 
 # score is final: the cells' points less any late penalty (what ``nbgrader export`` calls score).
 GRADE_COLUMNS = ["assignment", "student_id", "score", "max_score", "status", "reason",

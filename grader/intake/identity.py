@@ -21,12 +21,20 @@ nbgrader's exchange ``inbound/`` folder is writable by every student, and an ent
 import csv
 import io
 import pwd
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
 # nbgrader submit takes its timestamp, then copies the files: an honest entry's ctime follows its name within seconds.
 CTIME_SLACK_SECONDS = 120
 NBGRADER_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"  # nbgrader's default timestamp_format, in UTC
+# Matched against the WHOLE folder name (fullmatch: no trailing newline); the first character
+# is a letter or digit, so no id starts like a spreadsheet formula (= + - @).
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}")
+
+
+def valid_student_id(name):
+    return isinstance(name, str) and STUDENT_ID.fullmatch(name) is not None
 
 
 class IdentityError(ValueError):

@@ -9,27 +9,26 @@ import json
 import os
 import re
 import resource
-import shutil
 import signal
 import time
 import traceback
 from pathlib import Path
-
 import nbformat
 
-from grader.course import COURSE_ID, nbgrader_api
-from grader.feedback_html import feedback_config, harden_page
-from grader.gradebook import apply_verdicts, lateness, open_gradebook, overruled, record_overrides
-from grader.hidden_tests import hide_reference_code
-from grader.judge import judge
-from grader.preprocessors import EXECUTION_MARKS, KERNEL_EVENTS, ExecuteUntilKernelFails, HideHiddenTests
-from grader.profile import StepClock
-from grader.atomic import replacing
-from grader.sandbox import KERNEL_NAME, Limits, open_to_sandbox, write_kernelspec
-from grader.submissions import InvalidSubmission, load_submission
+from grader.course import nbgrader_api
+from grader.grading.feedback_content import feedback_config
+from grader.grading.feedback_page import harden_page
+from grader.grading.judge import judge
+from grader.grading.notebook import InvalidSubmission
+from grader.grading.preprocessors import ExecuteUntilKernelFails, EXECUTION_MARKS, HideHiddenTests, KERNEL_EVENTS
+from grader.grading.profile import StepClock
+from grader.grading.rebuild import prepare_course
+from grader.records.atomic import replacing
+from grader.records.gradebook import apply_verdicts, lateness, open_gradebook, overruled, record_overrides
+from grader.sandbox.bwrap import KERNEL_NAME, Limits, open_to_sandbox, write_kernelspec
+
 
 WORKER_MEMORY_MB = 3072  # address space of this process (not the sandbox's); see _bound_own_memory
-MAX_ANSWER_CHARS = 100_000  # one answer cell's source
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
@@ -80,29 +79,6 @@ def grade_submission(job):
     return result
 
 
-def warm_up():
-    """What every grading process would pay on first use, paid once in the forkserver that forks
-    them all (grader/warm_worker.py): nbformat's schema validator, the gradebook's ORM set-up, and
-    the feedback page's template, Markdown and highlighting machinery (about 1.5 s per submission)."""
-    import nbformat.v4 as v4
-    from nbgrader.api import Gradebook
-    from nbgrader.converters.generate_feedback import GenerateFeedback
-
-    from grader.course import fast_new_gradebooks, quiet_nbgrader, traitlets_config
-    from grader.feedback_html import SafeFeedbackExporter
-
-    quiet_nbgrader()
-    fast_new_gradebooks()
-    nb = v4.new_notebook(cells=[v4.new_markdown_cell("*warm* `up`"),
-                                v4.new_code_cell("x = 1", outputs=[v4.new_output("stream", text="1\n")])])
-    nbformat.validate(nb)
-    with Gradebook("sqlite://", COURSE_ID) as gb:
-        gb.update_or_create_assignment("warm-up")
-    exporter = SafeFeedbackExporter(config=GenerateFeedback(config=traitlets_config(feedback_config())).config)
-    exporter.from_notebook_node(nb, resources={"nbgrader": {"notebook": "warm-up", "score": 0, "max_score": 0,
-                                                            "late_penalty": 0}})
-
-
 def _die_with_parent():
     """If the grader is killed outright (SIGKILL), its forkserver exits and this process follows it
     (and the sandboxes follow this one: bwrap --die-with-parent) instead of grading on, unseen."""
@@ -131,7 +107,7 @@ def _grade(job, clock):
     # The wall-clock deadline is the real limit; the CPU cap only backs it up, with room for start-up.
     limits = Limits.for_slot(job["slot"], cpu_seconds=int(job["timeout"]) + 30, memory_mb=job["memory_mb"])
     with clock.step("prepare"):
-        lost_answers = _prepare_course(course, template, job)
+        lost_answers = prepare_course(course, template, job)
     nb, autograded_path = _autograde(course, work, limits, job, clock)
     with clock.step("nbgrader after cells"):
         cells, (timestamp, seconds_late, late_penalty) = _what_nbgrader_recorded(course, assignment, student)
@@ -154,33 +130,6 @@ def _grade(job, clock):
         "autograded": str(autograded_path),
         "feedback": feedback,
     }
-
-
-def _prepare_course(course, template, job):
-    """A private nbgrader course holding this one submission, rebuilt from the release, with its
-    timestamp.txt and the assignment's due date, so nbgrader itself records lateness.
-
-    Its gradebook's hidden tests carry numbers for this submission, not reference code
-    (hidden_tests.py). Returns the grade_ids of answer cells the submission lacks.
-    """
-    student, assignment = job["student"], job["assignment"]
-    submitted_nb = load_submission(job["notebook"])
-    shutil.copytree(template / "source" / assignment, course / "source" / assignment)
-    shutil.copy2(template / "gradebook.db", course / "gradebook.db")
-    hide_reference_code(course / "gradebook.db", assignment)
-    if job.get("due"):
-        from nbgrader.utils import parse_utc
-
-        with open_gradebook(course / "gradebook.db") as gb:
-            gb.update_or_create_assignment(assignment, duedate=parse_utc(job["due"]))
-    submitted = course / "submitted" / student / assignment
-    submitted.mkdir(parents=True)
-    released = nbformat.read(template / "release" / assignment / f"{assignment}.ipynb", as_version=4)
-    rebuilt, lost_answers = rebuild_from_release(released, submitted_nb)
-    nbformat.write(rebuilt, submitted / f"{assignment}.ipynb")
-    if job.get("timestamp"):
-        (submitted / "timestamp.txt").write_text(job["timestamp"])
-    return lost_answers
 
 
 def _autograde(course, work, limits, job, clock):
@@ -231,37 +180,6 @@ def _feedback(course, cells, job):
         traceback.print_exc()
         return None
     return str(page)
-
-
-def rebuild_from_release(released, submitted):
-    """The released notebook with the student's answer cells put in, matched by grade_id.
-
-    Everything else comes from the release: locked and test cells edited, deleted,
-    duplicated, renamed or reordered, and extra cells the student added, are simply
-    not taken. Only answer cells carry a student's work into grading.
-
-    Returns
-    -------
-    notebook : NotebookNode
-    lost : list of str
-        grade_ids of answer cells the submission does not have (or holds more than
-        MAX_ANSWER_CHARS in: no answer needs that much, and it would bloat every report).
-    """
-    answers = {}
-    for cell in submitted.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution") and meta.get("grade_id") not in answers:
-            answers[meta.get("grade_id")] = cell.source if len(cell.source) <= MAX_ANSWER_CHARS else None
-    rebuilt = nbformat.from_dict(released)
-    lost = []
-    for cell in rebuilt.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("solution"):
-            if answers.get(meta["grade_id"]) is not None:
-                cell.source = answers[meta["grade_id"]]
-            else:
-                lost.append(meta["grade_id"])
-    return rebuilt, lost
 
 
 def _what_nbgrader_recorded(course, assignment, student):

@@ -12,10 +12,19 @@ import math
 from datetime import datetime
 from pathlib import Path
 
-from grader.records import GRADING_STATUSES, bounded
+from grader.records.store import bounded, GRADING_STATUSES
 
+# What a worker may send back, per file: three bytes per output character a graded notebook keeps
+# (preprocessors.MAX_NOTEBOOK_OUTPUT_CHARS, 10 million). Real ones are far below: a notebook with every
+# output at that bound (tests/grader_corpus.py's bloats_outputs) gives a 9.9 MB notebook and a 10.1 MB
+# page, an ordinary one 25 kB and 160 kB.
+MAX_RETURNED_FILE_BYTES = 30_000_000
+RETURNED_FILES = {"autograded": ".ipynb", "feedback": ".html"}
+MAX_RESULT_BYTES = 8 * 1024 * 1024
 MAX_REASON = 2000  # cleaned to 300 characters later; a longer one is not a result this grader writes
 FILE_KEYS = ("autograded", "feedback")
+RESULT_KEYS = frozenset({"status", "reason", "cells", "timestamp", "seconds_late", "late_penalty",
+                         "autograded", "feedback", "profile"})
 
 
 class MalformedResult(ValueError):

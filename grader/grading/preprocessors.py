@@ -15,7 +15,6 @@ MAX_ERROR_LINES, MAX_ERROR_LINE_CHARS = 40, 2000
 EXPERIMENT_TAG = "experiment"
 EXPERIMENT_NOTE = ("[not run by the grader: an experiment, it carries no points and no graded cell needs it; "
                    "run it yourself in JupyterLab]\n")
-
 # What happened to the kernel, seen by this process (never read back from outputs, which the
 # student controls): ``{"cell": index, "event": "timeout"}``, or for a kernel that failed
 # ``{"cell": index, "event": "died" | "unresponsive" | "broken", "what": the sentence its cell shows}``.

@@ -59,10 +59,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.atomic import replacing
-from grader.records import RECORDS, FolderBusy
-from grader.report import clean_field, refresh_reports
-from grader.submissions import valid_student_id
+from grader.intake.identity import valid_student_id
+from grader.records.atomic import replacing
+from grader.records.report import clean_field, refresh_reports
+from grader.records.store import FolderBusy, RECORDS
 
 NEEDED_COLUMNS = ("assignment", "student_id", "score", "max_score")
 CANVAS_STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]

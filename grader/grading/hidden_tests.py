@@ -18,7 +18,8 @@ import zlib
 import numpy as np
 
 import solutions
-from grader.judge import exercise_of
+
+from grader.grading.judge import exercise_of
 from optim_helpers import codec
 from solutions.cases import CASES
 

@@ -1,0 +1,4 @@
+"""What the course hands out: the student versions of the notebooks (release.py, which refuses a
+graded test cell the judge cannot re-check: exercises.py) and a learner's workspace
+(workspace.py). Runs as the instructor or the learner, on the repository's own files.
+"""
