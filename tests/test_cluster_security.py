@@ -1,5 +1,5 @@
 """What the parent of a Dask run accepts, without a cluster: which scheduler addresses and TLS files
-(grader/cluster.py ``cluster_tls``, through the command line too), what it unpickles, and which worker
+(grader/run/tls.py ``cluster_tls``, through the command line too), what it unpickles, and which worker
 answers it writes. tests/test_cluster.py checks the same on a real TLS cluster with a rogue worker."""
 
 import pickle

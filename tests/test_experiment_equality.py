@@ -1,6 +1,6 @@
 """Skipping the cells tagged ``experiment`` changes no score (issue 15, item 1).
 
-One folder of submissions (tests/experiment_corpora.py) is graded twice by grader.autograde: with the
+One folder of submissions (tests/experiment_corpora.py) is graded twice by grader.run.autograde: with the
 experiments skipped (the default) and with ``run_experiments=True``. Per (student, assignment, grade_id)
 the score in grades_by_cell.csv, and per (student, assignment) the status and score in grades.csv, must
 be the same. Corpora, by student id:

@@ -1,4 +1,4 @@
-"""grader export: grades.csv -> Canvas, Moodle and plain CSV gradebook files (grader/export.py).
+"""grader export: grades.csv -> Canvas, Moodle and plain CSV gradebook files (grader/records/export.py).
 
 Each test writes a small grades.csv, runs the ``export`` subcommand through argparse exactly as
 ``python -m grader`` builds it, and reads the result back with the csv module.

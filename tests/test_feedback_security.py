@@ -4,7 +4,7 @@ A tiny nbgrader course is built in a temporary folder: one assignment whose sour
 LaTeX math, an answer cell and a test cell. A hostile submission adds a Markdown cell and
 a code cell that, when nbgrader's real ``autograde`` runs it (local python3 kernel, no
 sandbox: it is only a test), produce every vector below; nbgrader's real
-``generate_feedback`` then writes the page, with ``grader.feedback_html.feedback_config()``,
+``generate_feedback`` then writes the page, with ``grader.grading.feedback_content.feedback_config()``,
 and ``harden_page`` adds the Content-Security-Policy.
 
 Three pages are opened in headless chromium:

@@ -271,8 +271,8 @@ def test_a_folder_the_grader_cannot_read_is_one_row_and_the_rest_is_collected(us
             path.chmod(0o755 if path.is_dir() else 0o644)
         (root / "submitted").chmod(0o755)
         (root / "submitted" / "bob").chmod(0o000)
-        script = ("import sys, json, tempfile; from grader.submissions import collect; "
-                  "from grader.snapshots import Snapshots; "
+        script = ("import sys, json, tempfile; from grader.intake.collect import collect; "
+                  "from grader.intake.snapshots import Snapshots; "
                   "rows = collect(sys.argv[1], {sys.argv[2]}, Snapshots(tempfile.mkdtemp())); "
                   "print(json.dumps([[r.student, r.assignment, r.status, r.reason] for r in rows]))")
         shown = users.run("hx_mal", sys.executable, "-c", script, str(root / "submitted"), ASSIGNMENT,

@@ -35,7 +35,7 @@ def test_a_fingerprint_matches_through_rounding_errors_and_not_through_a_real_di
 
 
 def _harness_outputs(fn, cases):
-    """What the sandboxed harness sends back for ``fn`` on ``cases`` (grader/harness.py's records)."""
+    """What the sandboxed harness sends back for ``fn`` on ``cases`` (grader/sandbox/harness.py's records)."""
     outputs = []
     for args, kwargs in cases:
         args, kwargs = copy.deepcopy((args, kwargs))

@@ -1,7 +1,7 @@
 """Nothing another local user plants in the shared /tmp makes the grader (as root) unmount, follow or
 truncate something: a second user is made for the test (useradd), plants traps as itself (setpriv),
-and the grader's own clean-up and slot locks run against them (grader/sandbox.py
-``remove_orphaned_folders``, grader/sandbox.py ``host_slot``, and a real worker's start)."""
+and the grader's own clean-up and slot locks run against them (grader/sandbox/host.py
+``remove_orphaned_folders``, grader/sandbox/host.py ``host_slot``, and a real worker's start)."""
 
 import os
 import shutil

@@ -2,6 +2,7 @@
 
 Walks the submissions folder (collect.py; the exchange's inbound/ layout: inbound.py) through
 descriptors (snapshots.py), decides who made each entry and when (identity.py) and reads each
-notebook once into the run's private copy (submission.py). Everything here is hostile: names,
-links, file types, sizes, times; nothing is executed or parsed as a notebook here.
+notebook once into the run's private copy (submission.py). Trusts nothing it reads: names,
+links, file types, sizes and times are all hostile; nothing is executed or parsed as a notebook here
+(the grading process checks the notebook), and every row's text is bounded before it leaves.
 """
