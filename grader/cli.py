@@ -10,9 +10,14 @@ from grader.run.autograde import Settings
 
 
 def _release(args):
+    from grader.handout.exercises import UnjudgedTestCell
     from grader.handout.release import release
 
-    paths = release(args.out)
+    try:
+        paths = release(args.out)
+    except UnjudgedTestCell as error:
+        print(f"grader: {error}", file=sys.stderr)
+        return 2
     for path in paths:
         print(f"released {path}")
     print(f"{len(paths)} notebooks in {args.out}/ (answers and hidden tests removed)")

@@ -10,44 +10,19 @@ Conventions (shared with the notebooks and the grader, see README.md):
 * Functions never mutate their inputs: updates return new dicts.
 * Randomness goes through ``np.random.default_rng(seed)``; the global RNG is never touched.
 
+Every exercise is declared once, in ``optim_helpers/exercises.py``; this package exports
+each one's reference from the topic module the declaration names.
+
 This package is for instructors, tests and the grader. It is never shipped to
 students and the grading sandbox cannot see it.
 """
 
-from solutions.adam import initialize_adam, update_parameters_with_adam
-from solutions.ewa import effective_window, ewa, ewa_bias_corrected
-from solutions.local_optima import critical_point_type, fraction_positive_definite
-from solutions.lr_decay import exponential_decay, inverse_sqrt_decay, schedule_lr_decay, update_lr
-from solutions.mini_batch import (
-    compute_cost_with_regularization,
-    random_mini_batches,
-    update_parameters_with_gd,
-)
-from solutions.momentum import (
-    initialize_velocity,
-    update_parameters_with_momentum,
-    update_parameters_with_nesterov,
-)
-from solutions.rmsprop import initialize_rmsprop, update_parameters_with_rmsprop
+import importlib
 
-__all__ = [
-    "compute_cost_with_regularization",
-    "critical_point_type",
-    "effective_window",
-    "ewa",
-    "ewa_bias_corrected",
-    "exponential_decay",
-    "fraction_positive_definite",
-    "initialize_adam",
-    "initialize_rmsprop",
-    "initialize_velocity",
-    "inverse_sqrt_decay",
-    "random_mini_batches",
-    "schedule_lr_decay",
-    "update_lr",
-    "update_parameters_with_adam",
-    "update_parameters_with_gd",
-    "update_parameters_with_momentum",
-    "update_parameters_with_nesterov",
-    "update_parameters_with_rmsprop",
-]
+from optim_helpers.exercises import EXERCISES
+
+# Each exercise's reference, from the topic module its declaration names (optim_helpers/exercises.py).
+for _exercise in EXERCISES:
+    globals()[_exercise.name] = getattr(importlib.import_module(f"solutions.{_exercise.topic}"), _exercise.name)
+
+__all__ = sorted(exercise.name for exercise in EXERCISES)

@@ -37,18 +37,18 @@ from optim_helpers import codec
 from optim_helpers.checks import _engine as engine
 from optim_helpers.checks._core import BEHAVIOUR_MISTAKES, load_fixture, mistake_message
 from optim_helpers.compare import explain_difference
+from optim_helpers.exercises import exercise_tested_by
 from solutions import mutants
 from solutions.cases import CASES
 
 HARNESS = Path(harness.__file__)
 DEFERRED_MATPLOTLIB = SANDBOX_SITE / "deferred_matplotlib.py"
 MAX_OUTPUT_BYTES = 16 * 1024 * 1024  # all the harness may send back; past it, the harness is stopped
-TEST_PREFIX = "test_"
 
 
 def exercise_of(grade_id):
-    """``test_ewa`` -> ``ewa`` when the judge knows the exercise, else None."""
-    name = grade_id[len(TEST_PREFIX):] if grade_id.startswith(TEST_PREFIX) else None
+    """``test_ewa`` -> ``ewa`` when the judge knows the exercise (declared, with cases), else None."""
+    name = exercise_tested_by(grade_id)
     return name if name in CASES else None
 
 

@@ -1,7 +1,7 @@
 """Short, useful errors when a cell runs before the work it depends on.
 
 >>> from optim_helpers.progress import explain_unfinished
->>> explain_unfinished({"ewa": "Exercise 1", "effective_window": "Exercise 2"})
+>>> explain_unfinished("02_exponentially_weighted_averages")
 
 After this call (in a notebook's setup cell), a cell that calls an exercise
 function still holding nbgrader's ``raise NotImplementedError()`` (no message)
@@ -29,6 +29,8 @@ Outside IPython the call does nothing.
 import sys
 import types
 
+from optim_helpers.exercises import labels as declared_labels
+
 
 def undefined_name_hint(name=None):
     """The one line shown after a ``NameError`` for ``name`` (the error's ``.name``; None if unknown)."""
@@ -42,10 +44,12 @@ def explain_unfinished(exercises=None, shell=None):
 
     Parameters
     ----------
-    exercises : dict, optional
-        ``{function name: what the notebook calls its exercise}``, e.g.
-        ``{"ewa": "Exercise 1"}``. A function not listed is still explained,
-        as "the exercise above".
+    exercises : str or dict, optional
+        The notebook's assignment id (``"02_exponentially_weighted_averages"``): its
+        exercises as ``optim_helpers/exercises.py`` declares them name the labels
+        ("Exercise 1", ...). Or ``{function name: what the notebook calls its exercise}``,
+        e.g. ``{"ewa": "Exercise 1"}``. A function not listed is still explained, as
+        "its exercise above".
     shell : IPython InteractiveShell, optional
         The shell to install into; by default the running one.
 
@@ -59,7 +63,7 @@ def explain_unfinished(exercises=None, shell=None):
         shell = get_ipython()
     if shell is None:
         return
-    labels = dict(exercises or {})
+    labels = declared_labels(exercises) if isinstance(exercises, str) else dict(exercises or {})
 
     def handler(shell, etype, value, tb, tb_offset=None):
         if issubclass(etype, NotImplementedError) and not value.args:
