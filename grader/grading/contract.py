@@ -1,4 +1,6 @@
-"""What a grading process (or a Dask worker) sends back, checked before anything is written.
+"""The contract between the parent and a grading process: the job it is sent and the result it
+returns (:class:`GradingJob`, :class:`GradingResult`), the same for a local run and a Dask task;
+and the parent's check of what comes back, before anything is written.
 
 A local grading process is the grader's own code, but it reads what the sandbox sends; a Dask
 worker is another machine. Either way the parent takes a result only in the shape it expects:
@@ -9,10 +11,12 @@ and nothing of it is written (:func:`checked_result`).
 """
 
 import math
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
-from grader.records.store import bounded, GRADING_STATUSES
+from grader.records.store import bounded
+from grader.status import GRADING_STATUSES, Status
 
 # What a worker may send back, per file: three bytes per output character a graded notebook keeps
 # (preprocessors.MAX_NOTEBOOK_OUTPUT_CHARS, 10 million). Real ones are far below: a notebook with every
@@ -22,9 +26,58 @@ MAX_RETURNED_FILE_BYTES = 30_000_000
 RETURNED_FILES = {"autograded": ".ipynb", "feedback": ".html"}
 MAX_RESULT_BYTES = 8 * 1024 * 1024
 MAX_REASON = 2000  # cleaned to 300 characters later; a longer one is not a result this grader writes
-FILE_KEYS = ("autograded", "feedback")
-RESULT_KEYS = frozenset({"status", "reason", "cells", "timestamp", "seconds_late", "late_penalty",
-                         "autograded", "feedback", "profile"})
+FILE_KEYS = tuple(RETURNED_FILES)
+
+
+@dataclass(frozen=True)
+class GradingJob:
+    """One submission and how to grade it: what the parent (run/local.py) hands a grading process.
+    The grading process trusts it; paths are on this machine (a Dask worker's own, for a task)."""
+
+    student: str
+    assignment: str
+    notebook: str  # the run's private copy of the submitted bytes
+    slot: int  # the host slot (sandbox/host.py), which gives the sandbox its uid
+    template: str  # a course folder with the assignment's source, release and gradebook
+    work_dir: str  # this submission's own working folder: the result and its files go here
+    socket_dir: str  # the kernel's socket folder, a small tmpfs
+    timestamp: str = None  # when it was submitted, as nbgrader reads it
+    due: str = None  # the due date, ISO 8601
+    timeout: float = 300.0  # the settings of grader.run.autograde.Settings
+    cell_timeout: float = 30.0
+    judge_timeout: float = 30.0
+    memory_mb: int = 2048
+    late_penalty: str = "none"
+    run_experiments: bool = False
+    started_at: float = None  # time.time() when the parent started the process (profile: "start")
+
+    @property
+    def result_path(self):
+        return Path(self.work_dir) / "result.json"
+
+
+@dataclass
+class GradingResult:
+    """What a grading process writes to result.json and a Dask task returns, as :meth:`as_plain` data.
+    The parent reads it as untrusted data, through :func:`checked_result`."""
+
+    status: Status
+    reason: str = ""
+    cells: list = field(default_factory=list)  # per graded cell: grade_id, score, max_score, nbgrader_score, judge, mistake
+    timestamp: str = None
+    seconds_late: float = 0.0
+    late_penalty: float = 0.0
+    autograded: str = None  # the autograded notebook and the feedback page, in the job's work_dir
+    feedback: str = None
+    profile: dict = None  # {step: seconds} (profile.py)
+
+    def as_plain(self):
+        """The fields that are set, as plain data (JSON, msgpack): the status as its string."""
+        plain = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        return {**plain, "status": str(self.status)}
+
+
+RESULT_KEYS = frozenset(f.name for f in fields(GradingResult))
 
 
 class MalformedResult(ValueError):
@@ -37,9 +90,8 @@ def checked_result(result, points, work_dir):
     try:
         return _checked(result, points, Path(work_dir).resolve())
     except ValueError as problem:
-        return {"status": "grader_error", "cells": [],
-                "reason": f"the grading process returned a result that cannot be right ({problem}); nothing of it "
-                          "was kept (a broken or rogue worker)"}
+        return GradingResult(Status.GRADER_ERROR, f"the grading process returned a result that cannot be right "
+                             f"({problem}); nothing of it was kept (a broken or rogue worker)").as_plain()
 
 
 def _checked(result, points, work_dir):
@@ -64,7 +116,7 @@ def _checked(result, points, work_dir):
         for name in ("judge", "mistake"):
             if not isinstance(cell.get(name, ""), str) or len(cell.get(name, "")) > MAX_REASON:
                 raise MalformedResult(f"{grade_id}'s {name} is not short text")
-    if status == "graded" and seen != set(points):
+    if status == Status.GRADED and seen != set(points):
         raise MalformedResult("graded, but not every graded cell has a score")
     bounded(result.get("seconds_late") or 0.0, 0.0, math.inf, "seconds_late")
     bounded(result.get("late_penalty") or 0.0, 0.0, sum(points.values()), "late_penalty")

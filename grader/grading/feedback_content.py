@@ -67,6 +67,8 @@ from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbformat.notebooknode import NotebookNode
 from traitlets import Bool, Set, Unicode
 
+from grader.grading.preprocessors import HideHiddenTests
+
 
 #: Tags student HTML may keep (Markdown's output, tables, code); anything else is escaped.
 ALLOWED_TAGS = frozenset({
@@ -226,8 +228,6 @@ def feedback_config(config=None):
     and ``HideHiddenTests`` come first.
     """
     from nbgrader.converters.generate_feedback import GenerateFeedback
-
-    from grader.grading.preprocessors import HideHiddenTests
 
     merged = dict(config or {})
     preprocessors = list(merged.get("GenerateFeedback.preprocessors")

@@ -31,7 +31,7 @@ import numpy as np
 import solutions
 
 from grader.sandbox import harness
-from grader.sandbox.bwrap import SANDBOX_SITE, bwrap_command
+from grader.sandbox.bwrap import bwrap_command, SANDBOX_SITE
 from grader.sandbox.harness import without_magics
 from optim_helpers import codec
 from optim_helpers.checks import _engine as engine

@@ -15,16 +15,6 @@ MAX_ERROR_LINES, MAX_ERROR_LINE_CHARS = 40, 2000
 EXPERIMENT_TAG = "experiment"
 EXPERIMENT_NOTE = ("[not run by the grader: an experiment, it carries no points and no graded cell needs it; "
                    "run it yourself in JupyterLab]\n")
-# What happened to the kernel, seen by this process (never read back from outputs, which the
-# student controls): ``{"cell": index, "event": "timeout"}``, or for a kernel that failed
-# ``{"cell": index, "event": "died" | "unresponsive" | "broken", "what": the sentence its cell shows}``.
-# One worker process grades one submission, so a module-level list is that submission's record.
-KERNEL_EVENTS = []
-# When execution began, when the first cell was reached (the kernel is up) and when it ended
-# (perf_counter seconds), for the worker's profile (profile.py).
-EXECUTION_MARKS = {}
-
-
 def _error(ename, evalue):
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
@@ -81,15 +71,30 @@ class ExecuteUntilKernelFails(Execute):
     output_chars = 0
     notebook_full = False
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # What happened to the kernel, seen by this process (never read back from outputs, which the
+        # student controls): ``{"cell": index, "event": "timeout"}``, or for a kernel that failed
+        # ``{"cell": index, "event": "died" | "unresponsive" | "broken", "what": the sentence its cell shows}``.
+        self.kernel_events = []
+        # When execution began, when the first cell was reached (the kernel is up) and when it ended
+        # (perf_counter seconds), for the grading process's profile (profile.py).
+        self.marks = {}
+
+    def __deepcopy__(self, memo):
+        # traitlets deep-copies every configured value: the instance given in the configuration must be
+        # the one that runs, so that its caller reads what it recorded.
+        return self
+
     def preprocess(self, nb, resources=None, km=None):
-        EXECUTION_MARKS["execute"] = time.perf_counter()
+        self.marks["execute"] = time.perf_counter()
         try:
             return super().preprocess(nb, resources, km)
         finally:
-            EXECUTION_MARKS["executed"] = time.perf_counter()
+            self.marks["executed"] = time.perf_counter()
 
     def preprocess_cell(self, cell, resources, index):
-        EXECUTION_MARKS.setdefault("first cell", time.perf_counter())
+        self.marks.setdefault("first cell", time.perf_counter())
         self.current_cell = index
         if is_experiment(cell) and not self.run_experiments:
             # The tag comes from the release (rebuild_from_release), never from the submission.
@@ -112,12 +117,12 @@ class ExecuteUntilKernelFails(Execute):
             self.failure, event = "the kernel sent messages that could not be read", "broken"
             detail = "forked processes, or code that wrote to the kernel's own channels"
         what = f"{self.failure} while running this cell ({detail})"
-        KERNEL_EVENTS.append({"cell": index, "event": event, "what": what})
+        self.kernel_events.append({"cell": index, "event": event, "what": what})
         cell.outputs.append(_error("KernelFailed", what))
         return cell, resources
 
     async def _async_handle_timeout(self, timeout, cell=None):
-        KERNEL_EVENTS.append({"cell": self.current_cell, "event": "timeout"})
+        self.kernel_events.append({"cell": self.current_cell, "event": "timeout"})
         return await super()._async_handle_timeout(timeout, cell)
 
     def process_message(self, msg, cell, cell_index):

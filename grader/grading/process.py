@@ -15,17 +15,19 @@ import traceback
 from pathlib import Path
 import nbformat
 
-from grader.course import nbgrader_api
+from grader.course import nbgrader_api, traitlets_config
+from grader.grading.contract import GradingResult
 from grader.grading.feedback_content import feedback_config
 from grader.grading.feedback_page import harden_page
 from grader.grading.judge import judge
 from grader.grading.notebook import InvalidSubmission
-from grader.grading.preprocessors import ExecuteUntilKernelFails, EXECUTION_MARKS, HideHiddenTests, KERNEL_EVENTS
+from grader.grading.preprocessors import ExecuteUntilKernelFails, HideHiddenTests
 from grader.grading.profile import StepClock
 from grader.grading.rebuild import prepare_course
 from grader.records.atomic import replacing
 from grader.records.gradebook import apply_verdicts, lateness, open_gradebook, overruled, record_overrides
 from grader.sandbox.bwrap import KERNEL_NAME, Limits, open_to_sandbox, write_kernelspec
+from grader.status import Status
 
 
 WORKER_MEMORY_MB = 3072  # address space of this process (not the sandbox's); see _bound_own_memory
@@ -42,41 +44,42 @@ def _autograde_config(job):
     return {
         "Autograde.autograde_preprocessors": executing,
         "Execute.kernel_name": KERNEL_NAME,
-        "Execute.timeout": int(job["cell_timeout"]),
+        "Execute.timeout": int(job.cell_timeout),
         "Execute.interrupt_on_timeout": True,
         # After an interrupt, how long an interrupted kernel may take to say it is idle before it is
         # judged unresponsive (later cells 0); nbclient's 4 s misjudged busy grading machines.
         "Execute.iopub_timeout": 10,
         "Execute.shutdown_kernel": "immediate",  # its sandbox is thrown away: no need to wait for a clean exit
         "KernelManager.transport": "ipc",
-        "KernelManager.connection_file": str(Path(job["socket_dir"]) / "connection.json"),
-        "LateSubmissionPlugin.penalty_method": job.get("late_penalty", "none"),
-        "ExecuteUntilKernelFails.run_experiments": bool(job.get("run_experiments")),
+        "KernelManager.connection_file": str(Path(job.socket_dir) / "connection.json"),
+        "LateSubmissionPlugin.penalty_method": job.late_penalty,
+        "ExecuteUntilKernelFails.run_experiments": job.run_experiments,
         "GenerateFeedback.preprocessors": [*GenerateFeedback.class_traits()["preprocessors"].default(), HideHiddenTests],
     }
 
 
 def grade_submission(job):
-    """Grade ``job`` (a dict, see autograde.py) and write its result JSON atomically."""
+    """Grade ``job`` (a :class:`GradingJob`) and write its :class:`GradingResult` to ``job.result_path``
+    atomically, as plain data; returns that data."""
     entered = time.time()
     # Ctrl-C reaches the whole terminal's process group: the parent decides, and kills this process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     _bound_own_memory()
     clock = StepClock()
-    clock.add("start", entered - job.get("started_at", entered))
+    clock.add("start", entered - (job.started_at or entered))
     try:
         result = _grade(job, clock)
     except InvalidSubmission as problem:
-        result = {"status": "invalid", "reason": str(problem), "cells": []}
+        result = GradingResult(Status.INVALID, str(problem))
     except Exception as error:  # a grader bug must cost this submission only, and say what happened
         traceback.print_exc()
-        result = {"status": "grader_error", "reason": f"{type(error).__name__}: {error}"[:300], "cells": []}
-    result["profile"] = clock.seconds
-    path = Path(job["result_path"])
-    with replacing(path) as partial:
-        partial.write_text(json.dumps(result, indent=1))
-    return result
+        result = GradingResult(Status.GRADER_ERROR, f"{type(error).__name__}: {error}"[:300])
+    result.profile = clock.seconds
+    plain = result.as_plain()
+    with replacing(job.result_path) as partial:
+        partial.write_text(json.dumps(plain, indent=1))
+    return plain
 
 
 def _die_with_parent():
@@ -101,59 +104,54 @@ def _bound_own_memory():
 
 
 def _grade(job, clock):
-    student, assignment = job["student"], job["assignment"]
-    work, template = Path(job["work_dir"]), Path(job["template"])
+    student, assignment = job.student, job.assignment
+    work, template = Path(job.work_dir), Path(job.template)
     course = work / "course"
     # The wall-clock deadline is the real limit; the CPU cap only backs it up, with room for start-up.
-    limits = Limits.for_slot(job["slot"], cpu_seconds=int(job["timeout"]) + 30, memory_mb=job["memory_mb"])
+    limits = Limits.for_slot(job.slot, cpu_seconds=int(job.timeout) + 30, memory_mb=job.memory_mb)
     with clock.step("prepare"):
         lost_answers = prepare_course(course, template, job)
-    nb, autograded_path = _autograde(course, work, limits, job, clock)
+    nb, autograded_path, kernel_events = _autograde(course, work, limits, job, clock)
     with clock.step("nbgrader after cells"):
         cells, (timestamp, seconds_late, late_penalty) = _what_nbgrader_recorded(course, assignment, student)
     with clock.step("judge"):
         verdicts, mistakes = judge(nb, [c["grade_id"] for c in cells], template / "release" / assignment,
-                                   work / "judge", limits, job["judge_timeout"])
+                                   work / "judge", limits, job.judge_timeout)
     apply_verdicts(cells, verdicts)
     for cell in cells:
         cell["mistake"] = mistakes.get(cell["grade_id"], "")
     record_overrides(course / "gradebook.db", assignment, student, cells)
     with clock.step("feedback"):
         feedback = _feedback(course, cells, job)
-    return {
-        "status": "graded",
-        "reason": _reason(cells, lost_answers, KERNEL_EVENTS, seconds_late, late_penalty),
-        "cells": cells,
-        "timestamp": timestamp,
-        "seconds_late": seconds_late,
-        "late_penalty": late_penalty,
-        "autograded": str(autograded_path),
-        "feedback": feedback,
-    }
+    return GradingResult(Status.GRADED, _reason(cells, lost_answers, kernel_events, seconds_late, late_penalty),
+                         cells, timestamp, seconds_late, late_penalty, autograded=str(autograded_path), feedback=feedback)
 
 
 def _autograde(course, work, limits, job, clock):
-    """nbgrader autograde with the kernel in the sandbox; returns the autograded notebook and its path."""
+    """nbgrader autograde with the kernel in the sandbox; returns the autograded notebook, its path and
+    what happened to the kernel (``ExecuteUntilKernelFails.kernel_events``)."""
     started = time.perf_counter()
-    student, assignment, socket_dir = job["student"], job["assignment"], Path(job["socket_dir"])
+    student, assignment, socket_dir = job.student, job.assignment, Path(job.socket_dir)
     open_to_sandbox(socket_dir, limits)
     autograded_dir = course / "autograded" / student / assignment
     os.environ["JUPYTER_PATH"] = str(work / "jupyter")
     os.environ["JUPYTER_RUNTIME_DIR"] = str(socket_dir)
     write_kernelspec(work / "jupyter", autograded_dir, socket_dir, limits,
-                     defer_matplotlib=not job.get("run_experiments"))
-    api = nbgrader_api(course, **_autograde_config(job))
-    outcome = api.autograde(assignment, student, force=True, create=True)
-    _split_autograde_time(clock, started, time.perf_counter())
+                     defer_matplotlib=not job.run_experiments)
+    config = _autograde_config(job)
+    executor = ExecuteUntilKernelFails(config=traitlets_config(config))  # the one that runs: it keeps the kernel's events
+    config["Autograde.autograde_preprocessors"] = [executor if pp is ExecuteUntilKernelFails else pp
+                                                   for pp in config["Autograde.autograde_preprocessors"]]
+    outcome = nbgrader_api(course, **config).autograde(assignment, student, force=True, create=True)
+    _split_autograde_time(clock, executor.marks, started, time.perf_counter())
     if not outcome["success"]:
         raise RuntimeError(f"nbgrader autograde failed: {_last_line(outcome)}")
     path = autograded_dir / f"{assignment}.ipynb"
-    return nbformat.read(path, as_version=4), path
+    return nbformat.read(path, as_version=4), path, executor.kernel_events
 
 
-def _split_autograde_time(clock, started, ended):
-    """nbgrader autograde's seconds, split at the marks its executing preprocessor left."""
-    marks = EXECUTION_MARKS
+def _split_autograde_time(clock, marks, started, ended):
+    """nbgrader autograde's seconds, split at the ``marks`` its executing preprocessor left."""
     execute, first_cell = marks.get("execute", ended), marks.get("first cell", marks.get("executed", ended))
     executed = marks.get("executed", ended)
     clock.add("nbgrader before kernel", execute - started)
@@ -166,9 +164,9 @@ def _feedback(course, cells, job):
     """nbgrader's feedback page for this submission, sanitized, with its Content-Security-Policy and
     the judge's word next to each cell it overruled (feedback_html.py); None if nbgrader could not
     write it. A page is never handed on without its policy."""
-    student, assignment = job["student"], job["assignment"]
+    student, assignment = job.student, job.assignment
     config = {**feedback_config(_autograde_config(job)),
-              "SafeFeedbackExporter.compiled_templates_dir": str(Path(job["template"]) / "compiled-templates")}
+              "SafeFeedbackExporter.compiled_templates_dir": str(Path(job.template) / "compiled-templates")}
     api = nbgrader_api(course, **config)
     outcome = api.generate_feedback(assignment, student, force=True)
     page = course / "feedback" / student / assignment / f"{assignment}.html"

@@ -21,23 +21,23 @@ def prepare_course(course, template, job):
     Its gradebook's hidden tests carry numbers for this submission, not reference code
     (hidden_tests.py). Returns the grade_ids of answer cells the submission lacks.
     """
-    student, assignment = job["student"], job["assignment"]
-    submitted_nb = load_submission(job["notebook"])
+    student, assignment = job.student, job.assignment
+    submitted_nb = load_submission(job.notebook)
     shutil.copytree(template / "source" / assignment, course / "source" / assignment)
     shutil.copy2(template / "gradebook.db", course / "gradebook.db")
     hide_reference_code(course / "gradebook.db", assignment)
-    if job.get("due"):
+    if job.due:
         from nbgrader.utils import parse_utc
 
         with open_gradebook(course / "gradebook.db") as gb:
-            gb.update_or_create_assignment(assignment, duedate=parse_utc(job["due"]))
+            gb.update_or_create_assignment(assignment, duedate=parse_utc(job.due))
     submitted = course / "submitted" / student / assignment
     submitted.mkdir(parents=True)
     released = nbformat.read(template / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     rebuilt, lost_answers = rebuild_from_release(released, submitted_nb)
     nbformat.write(rebuilt, submitted / f"{assignment}.ipynb")
-    if job.get("timestamp"):
-        (submitted / "timestamp.txt").write_text(job["timestamp"])
+    if job.timestamp:
+        (submitted / "timestamp.txt").write_text(job.timestamp)
     return lost_answers
 
 

@@ -6,8 +6,8 @@ import traceback
 
 import nbformat
 
-from grader.course import COURSE_ID
-from grader.grading.feedback_content import feedback_config
+from grader.course import COURSE_ID, fast_new_gradebooks, quiet_nbgrader, traitlets_config
+from grader.grading.feedback_content import feedback_config, SafeFeedbackExporter
 
 
 def warm_up():
@@ -17,9 +17,6 @@ def warm_up():
     import nbformat.v4 as v4
     from nbgrader.api import Gradebook
     from nbgrader.converters.generate_feedback import GenerateFeedback
-
-    from grader.course import fast_new_gradebooks, quiet_nbgrader, traitlets_config
-    from grader.grading.feedback_content import SafeFeedbackExporter
 
     quiet_nbgrader()
     fast_new_gradebooks()

@@ -10,6 +10,7 @@ by tests a student can fool: release refuses to ship it and names the notebook a
 import nbformat
 
 import solutions
+
 from grader.course import source_notebook
 from optim_helpers.exercises import TEST_PREFIX, exercises_of, tested_name
 from solutions.cases import CASES

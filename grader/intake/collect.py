@@ -33,6 +33,7 @@ from grader.intake.snapshots import Folder, Unreadable
 from grader.intake.submission import (ANY_LAYOUT, check_assignment_folder, entry_row, INBOUND_LAYOUT,
                                       InboundClaim, one_notebook, Submission, SUBMITTED_LAYOUT,
                                       unknown_assignment_row, visible, with_note, WrongInput)
+from grader.status import Status
 
 
 # Entries of an nbgrader course folder and of an exchange course folder: never students here.
@@ -105,7 +106,7 @@ def _outside_roster(found, roster):
         else:
             kept.append(submission)
     for student, rows in sorted(outside.items()):
-        kept.append(Submission(student, "", status="not_on_roster",
+        kept.append(Submission(student, "", status=Status.NOT_ON_ROSTER,
                                reason=f"not on the roster ({visible(roster.shown)}); {len(rows)} entr"
                                f"{'y' if len(rows) == 1 else 'ies'} found, none graded or added"))
     return kept
@@ -176,17 +177,17 @@ def _collect_submitted(root, entries, known_assignments, snapshots):
     found = []
     for entry in entries:
         if not entry.is_folder:
-            found.append(entry_row(Path(entry.name).stem, "wrong_layout",
+            found.append(entry_row(Path(entry.name).stem, Status.WRONG_LAYOUT,
                                     f"{visible(entry.name)} is not a student folder; expected {SUBMITTED_LAYOUT}"))
         elif not valid_student_id(entry.name):
-            found.append(Submission(visible(entry.name), "", status="invalid_student_id",
+            found.append(Submission(visible(entry.name), "", status=Status.INVALID_STUDENT_ID,
                                     reason="student folder names may use letters, digits and _ . @ + - only"))
         else:
             try:
                 with root.sub(entry.name) as student_folder:
                     found += _collect_student(student_folder, entry.name, known_assignments, snapshots)
             except Unreadable as problem:
-                found.append(Submission(entry.name, "", status="unreadable", reason=f"the student folder {problem}"))
+                found.append(Submission(entry.name, "", status=Status.UNREADABLE, reason=f"the student folder {problem}"))
     return found
 
 
@@ -199,13 +200,13 @@ def _collect_student(student_folder, student, known_assignments, snapshots):
             else:
                 found.append(unknown_assignment_row(student, entry.name, known_assignments))
         elif entry.kind == "link" and entry.name in known_assignments:
-            found.append(Submission(student, entry.name, status="wrong_layout",
+            found.append(Submission(student, entry.name, status=Status.WRONG_LAYOUT,
                                     reason=f"{entry.name} is a symbolic link, which is refused (it could point at "
                                     "the answers); expected a folder"))
         elif entry.name.endswith(".ipynb"):
             stem = Path(entry.name).stem
             assignment = stem if stem in known_assignments else entry.name
-            found.append(Submission(student, assignment, status="wrong_layout",
+            found.append(Submission(student, assignment, status=Status.WRONG_LAYOUT,
                                     reason=f"{visible(entry.name)} is directly in the student folder; expected "
                                     f"{student}/{visible(stem)}/{visible(stem)}.ipynb"))
     return found
@@ -216,11 +217,11 @@ def _not_submitted(found, known):
     """A row for each assignment someone submitted that a student (with a valid id) has no row for."""
     seen = {s.assignment for s in found if s.assignment in known}
     students = {s.student for s in found if s.names_student and valid_student_id(s.student)
-                and s.status != "not_on_roster" and (s.status != "wrong_layout" or s.assignment)}
+                and s.status != Status.NOT_ON_ROSTER and (s.status != Status.WRONG_LAYOUT or s.assignment)}
     rows = []
     for student in sorted(students):
         submitted = {s.assignment for s in found if s.student == student}
-        rows += [Submission(student, assignment, status="not_submitted", reason="no submission for this assignment")
+        rows += [Submission(student, assignment, status=Status.NOT_SUBMITTED, reason="no submission for this assignment")
                  for assignment in sorted(seen - submitted)]
     return rows
 

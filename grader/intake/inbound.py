@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from grader.intake.identity import submission_time, valid_student_id
 from grader.intake.submission import (check_assignment_folder, entry_row, INBOUND_LAYOUT, InboundClaim,
                                       parse_timestamp, Submission, unknown_assignment_row, visible, with_note)
+from grader.status import Status
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,12 @@ def collect_inbound(root, entries, known, snapshots, owners):
     for entry in entries:
         name = _inbound_reading(entry.name, known)
         if name is None:
-            found.append(entry_row(entry.name, "wrong_layout", f"{visible(entry.name)} is not an nbgrader submission "
+            found.append(entry_row(entry.name, Status.WRONG_LAYOUT, f"{visible(entry.name)} is not an nbgrader submission "
                                     f"folder; this is an inbound folder, expected {INBOUND_LAYOUT}"))
             continue
         refusal = owners.refusal(name.student, entry.uid) if valid_student_id(name.student) else None
         if refusal:
-            found.append(entry_row(entry.name, "wrong_owner", f"{visible(entry.name)}: {refusal}"))
+            found.append(entry_row(entry.name, Status.WRONG_OWNER, f"{visible(entry.name)}: {refusal}"))
             continue
         time, _ = submission_time(name.time, entry.ctime, owners)
         groups.setdefault((name.student, name.assignment), []).append((time, entry.name, entry, name))
@@ -64,12 +65,12 @@ def collect_inbound(root, entries, known, snapshots, owners):
         _, _, latest, name = max(candidates)  # nbgrader collect: the latest counts (then the last name)
         note = f"latest of {len(candidates)} submissions" if len(candidates) > 1 else ""
         if not valid_student_id(student):
-            found.append(Submission(visible(student), visible(assignment), status="invalid_student_id",
+            found.append(Submission(visible(student), visible(assignment), status=Status.INVALID_STUDENT_ID,
                                     reason="student ids may use letters, digits and _ . @ + - only"))
         elif assignment not in known:
             found.append(unknown_assignment_row(student, assignment, known))
         elif not latest.is_folder:
-            found.append(with_note(Submission(student, assignment, status="wrong_layout",
+            found.append(with_note(Submission(student, assignment, status=Status.WRONG_LAYOUT,
                                            reason=f"{visible(latest.name)} is not a folder (or is a symbolic "
                                            f"link); expected {INBOUND_LAYOUT}"), note))
         else:

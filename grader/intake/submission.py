@@ -10,6 +10,7 @@ from pathlib import Path
 
 from grader.intake.identity import nbgrader_time, Owners, submission_time
 from grader.intake.snapshots import Folder, NotThere, Unreadable
+from grader.status import Status
 
 
 SUBMITTED_LAYOUT = "SUBMISSIONS/<student>/<assignment>/<assignment>.ipynb"
@@ -33,7 +34,7 @@ class Submission:
     student: str  # a student id, or, where ``names_student`` is False, the name of the entry the row is about
     assignment: str
     notebook: Path = None  # set when the submission can be graded: the grader's private copy of its bytes
-    status: str = "pending"  # else why not: one of STATUSES
+    status: Status = Status.PENDING  # else why not: one of grader.status.STATUSES
     reason: str = ""
     timestamp: str = None  # when it was submitted, as nbgrader reads it (identity.py says from what)
     note: str = ""  # what collect noticed that grading does not change (also in reason)
@@ -71,35 +72,35 @@ def check_assignment_folder(student, parent, folder_name, assignment, snapshots,
     try:
         folder = parent.sub(folder_name)
     except Unreadable as problem:
-        return with_note(Submission(student, assignment, status="unreadable", reason=f"{visible(folder_name)} {problem}"),
+        return with_note(Submission(student, assignment, status=Status.UNREADABLE, reason=f"{visible(folder_name)} {problem}"),
                       note)
     with folder:
         try:
             names = [entry.name for entry in folder.entries()]
         except Unreadable as problem:
-            return with_note(Submission(student, assignment, status="unreadable",
+            return with_note(Submission(student, assignment, status=Status.UNREADABLE,
                                      reason=f"{visible(folder_name)} {problem}"), note)
         notebook = f"{assignment}.ipynb"
         if notebook not in names:
             others = sorted(visible(name) for name in names if name.endswith(".ipynb"))
             if others:
-                return with_note(Submission(student, assignment, status="wrong_file_name",
+                return with_note(Submission(student, assignment, status=Status.WRONG_FILE_NAME,
                                          reason=f"expected {notebook}, found {', '.join(others)}"), note)
-            return with_note(Submission(student, assignment, status="missing", reason=f"{notebook} is missing"), note)
+            return with_note(Submission(student, assignment, status=Status.MISSING, reason=f"{notebook} is missing"), note)
         if claim:
             refusal = claim.owners.refusal(student, folder.stat().st_uid)
             if refusal:  # it changed hands since it was listed
-                return entry_row(claim.entry, "wrong_owner", f"{visible(claim.entry)}: {refusal}")
+                return entry_row(claim.entry, Status.WRONG_OWNER, f"{visible(claim.entry)}: {refusal}")
         try:
             snapshot = folder.copy_notebook(notebook, snapshots)
         except Unreadable as problem:
-            return with_note(Submission(student, assignment, status="invalid", reason=str(problem)), note)
+            return with_note(Submission(student, assignment, status=Status.INVALID, reason=str(problem)), note)
         submission = Submission(student, assignment, notebook=snapshot.path, digest=snapshot.digest,
                                 source=f"{folder.shown}/{notebook}")
         if claim:
             refusal = claim.owners.refusal(student, snapshot.uid)
             if refusal:
-                return entry_row(claim.entry, "wrong_owner", f"{visible(claim.entry)}/{notebook}: {refusal}")
+                return entry_row(claim.entry, Status.WRONG_OWNER, f"{visible(claim.entry)}/{notebook}: {refusal}")
             moment, time_note = submission_time(claim.time, max(folder.stat().st_ctime, snapshot.ctime), claim.owners)
             submission.timestamp = nbgrader_time(moment)
         else:
@@ -118,7 +119,7 @@ def one_notebook(student, assignment, folder, snapshots, claim, timestamp=True):
     try:
         parent = Folder.open(folder.parent)
     except OSError as error:
-        return Submission(student, assignment, status="unreadable", reason=f"cannot be opened ({error.strerror})")
+        return Submission(student, assignment, status=Status.UNREADABLE, reason=f"cannot be opened ({error.strerror})")
     with parent:  # an inbound claim is checked there, against the folder's owner as its descriptor says
         return check_assignment_folder(student, parent, folder.name, assignment, snapshots, claim=claim,
                                         timestamp=timestamp)
@@ -168,5 +169,5 @@ def parse_timestamp(text):
 
 
 def unknown_assignment_row(student, name, known_assignments):
-    return Submission(student, visible(name), status="unknown_assignment",
+    return Submission(student, visible(name), status=Status.UNKNOWN_ASSIGNMENT,
                       reason=f"no assignment called {visible(name)!r}; known: {', '.join(sorted(known_assignments))}")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from grader.course import COURSE_ID
 from grader.records.atomic import replacing
+from grader.status import Status
 
 
 # ---- the rule: the judge overrules nbgrader, never the other way round ----
@@ -131,7 +132,7 @@ def sync(gb, record, earlier=None):
     (saying so when it carried an instructor's manual grades). ``earlier`` is the record it replaces."""
     from nbgrader.api import MissingEntry
 
-    if record["status"] == "graded":
+    if record["status"] == Status.GRADED:
         write_submission(gb, record, earlier)
         return
     gb.update_or_create_student(record["student"])

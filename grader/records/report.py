@@ -18,6 +18,7 @@ from grader.intake.identity import valid_student_id
 from grader.records.atomic import atomic_copy, replacing
 from grader.records.gradebook import final_grades
 from grader.records.store import final_score, load_records, only_writer
+from grader.status import Status
 
 # score is final: the cells' points less any late penalty (what ``nbgrader export`` calls score).
 GRADE_COLUMNS = ["assignment", "student_id", "score", "max_score", "status", "reason",
@@ -68,7 +69,7 @@ def refresh_reports(out):
 def as_in_gradebook(record, book):
     """``record`` with the scores the gradebook holds for it (``book``: gradebook.final_grades), the
     instructor's manual grades and comments noted; other outcomes are not in the gradebook and stand."""
-    if record["status"] != "graded" or not valid_student_id(record["student"]):
+    if record["status"] != Status.GRADED or not valid_student_id(record["student"]):
         return record
     entry = book.get((record["student"], record["assignment"]))
     if entry is None:
@@ -124,7 +125,7 @@ def keep_result_files(out, submission, result):
     for key in ("feedback", "autograded"):
         target_dir = out / key / submission.student / name
         if not result.get(key):
-            if key == "feedback" and result.get("status") == "graded":
+            if key == "feedback" and result.get("status") == Status.GRADED:
                 kept["reason"] = f"{kept.get('reason', '')}; no feedback page (nbgrader could not write it)"
             continue
         source = Path(result[key])

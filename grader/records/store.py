@@ -27,15 +27,10 @@ from pathlib import Path
 
 from grader.course import assignment_ids, max_scores, source_notebook
 from grader.records.atomic import replacing
+from grader.status import FINAL, GRADING_STATUSES, Status, STATUSES
 
 RECORDS = "records"
 SET_ASIDE = "set-aside"
-# Statuses that say a submission is absent; they never replace a grade given before.
-ABSENT = ("missing", "not_submitted")
-# Outcomes a rerun keeps when nothing changed; a grader_error is always tried again.
-FINAL = ("graded", "invalid", "timeout")
-# What grading itself concludes (collect's statuses are in submissions.STATUSES).
-GRADING_STATUSES = ("graded", "invalid", "timeout", "grader_error")
 MAX_TEXT = 300  # every text field of a record is cleaned to at most this many characters (report.clean_field)
 
 
@@ -130,15 +125,13 @@ def save_record(out, record):
 def checked_record(record, stem=None):
     """``record`` if it is one this grader writes (and, given its file's ``stem``, in its own file);
     else :class:`ValueError` saying what is wrong."""
-    from grader.status import STATUSES
-
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
     student, assignment = _text(record, "student"), _text(record, "assignment")
     if stem is not None and stem != record_key(student, assignment):
         raise ValueError("its file name is not its student and assignment's")
     status = _text(record, "status")
-    if status not in set(STATUSES) - {"pending"} | set(GRADING_STATUSES):
+    if status not in set(STATUSES) - {Status.PENDING} | set(GRADING_STATUSES):
         raise ValueError(f"unknown status {status[:40]!r}")
     for name in ("reason", "graded_at"):
         _text(record, name)

@@ -21,12 +21,14 @@ from tqdm import tqdm
 
 from grader.course import assignment_ids, generate_assignments, max_scores, quiet_nbgrader
 from grader.grading.contract import checked_result
+from grader.handout.exercises import refuse_unjudged_test_cells
 from grader.intake.collect import collect
 from grader.intake.identity import Owners, Roster
 from grader.intake.snapshots import Snapshots
 from grader.intake.submission import WrongInput
 from grader.records import gradebook, store as records
 from grader.records.report import keep_result_files, write_reports
+from grader.run.cluster import grade_on_cluster
 from grader.run.interrupts import Interrupted, stop_on_signals
 from grader.run.keep import add_profile, keep_decided, keep_graded
 from grader.run.local import check_sandbox, grade_here, SOCKET_FOLDER_PREFIX, start_forkserver
@@ -90,6 +92,7 @@ def autograde(submissions_dir, out, settings=Settings(), selection=Selection()):
     refuse_nested(submissions_dir, out)
     with stop_on_signals() as stop:
         check_sandbox()
+        refuse_unjudged_test_cells(assignment_ids())  # a test cell the judge cannot re-check: nothing graded
         if not settings.scheduler:
             os.close(slot_folder())  # another user's folder in its place stops the run here, with why
         quiet_nbgrader()
@@ -164,8 +167,6 @@ def _grade_all(submissions, work_root, out, settings, due, stop, earlier, profil
     generate_assignments(template, needed)
     due_dates = gradebook.prepare_course_folder(out, template, needed, due)
     if settings.scheduler:
-        from grader.run.cluster import grade_on_cluster
-
         results = grade_on_cluster(settings.scheduler, submissions, work_root, settings, due_dates, stop.event)
     else:
         results = grade_here(submissions, template, work_root, settings, due_dates)

@@ -40,10 +40,14 @@ import time
 from contextlib import contextmanager
 
 from grader.course import course_digest
-from grader.grading.contract import MAX_RETURNED_FILE_BYTES, RESULT_KEYS, RETURNED_FILES
+from grader.grading.contract import (GradingResult, MAX_RESULT_BYTES, MAX_RETURNED_FILE_BYTES, RESULT_KEYS,
+                                     RETURNED_FILES)
+from grader.intake.snapshots import MAX_NOTEBOOK_BYTES
+from grader.intake.submission import WrongInput
 from grader.records.store import record_key
 from grader.run.dask_worker import course_or_problem, grade_task
 from grader.run.tls import cluster_tls, warn_if_insecure
+from grader.status import Status
 
 
 # In flight per worker thread. Dask counts a worker's death against every task assigned to it, so a
@@ -119,8 +123,6 @@ def cluster_client(address, tls=None, timeout=15):
     """A Dask client on ``address`` (``tls``: :class:`TLSFiles`, or None for tcp://) with at least one
     worker, every worker on this course's version. Results are read as msgpack (plain data) only, and
     nothing else it unpickles may name code (:func:`_plain_pickles_only`)."""
-    from grader.intake.submission import WrongInput
-
     with _plain_pickles_only():
         try:
             client = plain_data_client_class()(address, security=client_security(tls), timeout=timeout, set_as_default=False,
@@ -144,8 +146,6 @@ def client_security(tls):
 
 
 def _check_workers(client, address, timeout):
-    from grader.intake.submission import WrongInput
-
     try:
         client.wait_for_workers(1, timeout=timeout)
         digests = client.run(course_or_problem, on_error="return")
@@ -181,7 +181,7 @@ def grade_on_cluster(address, submissions, work_root, settings, due_dates, stop)
                         index, submission = waiting.pop()
                         task = _task(submission, grading, due_dates)
                         if isinstance(task, str):  # the file could not be read here
-                            yield index, submission, {"status": "invalid", "reason": task, "cells": []}
+                            yield index, submission, GradingResult(Status.INVALID, task).as_plain()
                             continue
                         running[client.submit(grade_task, task, pure=False, key=task_key(submission))] = \
                             index, submission
@@ -229,8 +229,6 @@ class _WorkerWatch:
         return max(1, self.count)
 
     def _give_up_if_long(self, seconds):
-        from grader.intake.submission import WrongInput
-
         if seconds >= NO_WORKER_NOTICE and not self.said:
             print(f"grader: no Dask worker left at {self.address}: {self.finished} of {self.total} submissions "
                   f"graded; waiting up to {self.wait:.0f} s for one (grader.worker-wait)", file=sys.stderr, flush=True)
@@ -246,7 +244,6 @@ def _scheduler_calls(address):
     try:
         yield
     except (OSError, TimeoutError) as error:  # distributed's CommClosedError is an OSError
-        from grader.intake.submission import WrongInput
 
         raise WrongInput(f"lost the Dask scheduler at {address} ({type(error).__name__}: {str(error)[:200]}); "
                          "every submission graded so far is kept: run the same command again to grade the rest") from None
@@ -254,8 +251,6 @@ def _scheduler_calls(address):
 
 def _task(submission, settings, due_dates):
     """The task of one submission, or why its file cannot be read."""
-    from grader.intake.snapshots import MAX_NOTEBOOK_BYTES
-
     try:
         with open(submission.notebook, "rb") as handle:
             notebook = handle.read(MAX_NOTEBOOK_BYTES + 1)  # one byte over: the worker says "too large"
@@ -272,13 +267,12 @@ def _answer(future, killed_worker):
     try:
         return future.result()
     except killed_worker:
-        return {"result": {"status": "grader_error", "cells": [],
-                           "reason": "the Dask workers grading it died each time (it may crash a grading machine); "
-                           "it was not retried further: look at it by hand"}}
+        return {"result": GradingResult(Status.GRADER_ERROR, "the Dask workers grading it died each time (it may crash "
+                                        "a grading machine); it was not retried further: look at it by hand").as_plain()}
     except (OSError, TimeoutError):
         raise  # the scheduler is gone: _scheduler_calls says so
     except Exception as error:  # noqa: BLE001 - a task that failed for another reason: this submission only
-        return {"result": {"status": "grader_error", "cells": [], "reason": f"on Dask: {_described(error)}"[:300]}}
+        return {"result": GradingResult(Status.GRADER_ERROR, f"on Dask: {_described(error)}"[:300]).as_plain()}
 
 
 def _described(error):
@@ -305,7 +299,7 @@ def _unpack(answer, folder, submission):
     try:
         result, files = _checked(answer)
     except _RefusedAnswer as problem:
-        return {"status": "grader_error", "cells": [], "reason": f"the Dask worker's answer was refused: {problem}"}
+        return GradingResult(Status.GRADER_ERROR, f"the Dask worker's answer was refused: {problem}").as_plain()
     for kind, suffix in RETURNED_FILES.items():
         result[kind] = None
         if kind in files:
@@ -322,8 +316,6 @@ def _checked(answer):
     """``(result, files)`` of a worker's answer: a result that reads as a local run's result.json
     does (JSON, at most ``MAX_RESULT_BYTES``, only :data:`RESULT_KEYS`) and files that are bytes within
     :data:`MAX_RETURNED_FILE_BYTES`. Raises :class:`_RefusedAnswer`."""
-    from grader.grading.contract import MAX_RESULT_BYTES
-
     if not isinstance(answer, dict) or not set(answer) <= {"result", "files"}:
         raise _RefusedAnswer(f"a {type(answer).__name__}, not a result and files")
     files = answer.get("files") or {}

@@ -6,13 +6,15 @@ import sys
 from collections import Counter
 
 from grader.grading import profile
+from grader.handout.exercises import UnjudgedTestCell
 from grader.intake.identity import IdentityError, Owners, Roster
 from grader.intake.submission import WrongInput
-from grader.records import store as records
+from grader.records.store import FolderBusy
 from grader.run.autograde import autograde, Selection, Settings
 from grader.run.interrupts import Interrupted
 from grader.run.plan import parse_due
 from grader.sandbox.bwrap import SandboxUnavailable
+from grader.status import Status
 
 
 def autograde_command(args):
@@ -38,11 +40,11 @@ def autograde_command(args):
         else:
             print(f"grader: stopped by {stopped.signal_name} before grading began; nothing was changed", file=sys.stderr)
         return 128 + signal.Signals[stopped.signal_name].value
-    except (OSError, SandboxUnavailable, WrongInput, IdentityError, records.FolderBusy) as error:  # one clear line
+    except (OSError, SandboxUnavailable, WrongInput, IdentityError, FolderBusy, UnjudgedTestCell) as error:  # one clear line
         print(f"grader: {error}", file=sys.stderr)
         return 2
     rows = outcome.rows
-    failed = [row for row in rows if row["status"] == "grader_error"]
+    failed = [row for row in rows if row["status"] == Status.GRADER_ERROR]
     counts = Counter(row["status"] for row in rows)
     summary = ", ".join(f"{count} {status}" for status, count in counts.most_common())
     print(f"{len(rows)} submissions ({summary}); every one has a score and a reason in {args.out}/grades.csv\n"
@@ -50,7 +52,7 @@ def autograde_command(args):
           "--force grades again)")
     for row in failed:
         print(f"  could not grade {row['student_id']}/{row['assignment']}: {row['reason']}", file=sys.stderr)
-    if counts["wrong_owner"]:
+    if counts[Status.WRONG_OWNER]:
         print(f"grader: {counts['wrong_owner']} inbound entries were not made by the students they name and count for "
               "nobody (their rows say who made them); if this is a copy of the exchange, whose files you own, "
               "--owners any trusts the names instead", file=sys.stderr)

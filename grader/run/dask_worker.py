@@ -17,10 +17,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from grader.course import assignment_ids, course_digest, generate_assignments, REPO
-from grader.grading.contract import MAX_RETURNED_FILE_BYTES, RETURNED_FILES
+from grader.grading.contract import GradingResult, MAX_RETURNED_FILE_BYTES, RETURNED_FILES
+from grader.intake.submission import WrongInput
+from grader.run.local import check_sandbox, grade_in_process, start_forkserver
 from grader.run.tls import cluster_tls, warn_if_insecure
 from grader.sandbox.bwrap import SandboxUnavailable
 from grader.sandbox.host import host_slot, slot_folder
+from grader.status import Status
 
 
 EXIT_CANNOT_GRADE = 3
@@ -36,8 +39,6 @@ def ready_to_grade():
     starts a sandbox, this process may start the grading process (Dask's nanny starts workers as
     daemonic processes, which may not have children, unless DASK_DISTRIBUTED__WORKER__DAEMON=False),
     and this user's slot folder is its own. Returns the course's digest."""
-    from grader.run.local import check_sandbox
-
     if not assignment_ids():
         raise NotReadyToGrade(f"no course here: {REPO / 'notebooks'} holds no assignment "
                               "(install this repository: pip install -r requirements.txt && pip install -e .)")
@@ -100,8 +101,6 @@ def grade_task(task):
     Never raises for a submission's sake: what goes wrong becomes a ``grader_error`` result with a
     reason, as in a local run. Only a worker that dies while grading (Dask counts those) fails it.
     """
-    from grader.run.local import grade_in_process, start_forkserver
-
     try:
         start_forkserver()
         if task["course"] != ready_to_grade():
@@ -119,8 +118,8 @@ def grade_task(task):
                                       task["due"], threading.Event())
             return {"result": result, "files": _files_of(result)}
     except Exception as error:  # noqa: BLE001 - this submission only, with the reason
-        return {"result": {"status": "grader_error", "cells": [],
-                           "reason": f"on Dask worker: {type(error).__name__}: {error}"[:300]}, "files": {}}
+        return {"result": GradingResult(Status.GRADER_ERROR, f"on Dask worker: {type(error).__name__}: {error}"[:300])
+                .as_plain(), "files": {}}
 
 
 def _files_of(result):
@@ -155,8 +154,6 @@ def worker_environment(tls=None):
 def worker_main(args):
     """``python -m grader worker SCHEDULER [--nworkers N] [--tls-ca-file ... --tls-cert ... --tls-key ...]``:
     a Dask worker that can grade, refused at once on an address or TLS files the grader would refuse."""
-    from grader.intake.submission import WrongInput
-
     try:
         tls = cluster_tls(args.scheduler, args.tls_ca_file, args.tls_cert_file, args.tls_key_file, args.insecure,
                           role="worker")

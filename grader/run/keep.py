@@ -9,6 +9,7 @@ from grader.course import assignment_ids, max_scores
 from grader.intake.identity import valid_student_id
 from grader.records import gradebook, store as records
 from grader.records.report import clean_field
+from grader.status import FINAL, Status
 
 
 def record_of(submission, result):
@@ -26,7 +27,7 @@ def record_of(submission, result):
     return {
         "student": submission.student,
         "assignment": submission.assignment,
-        "status": result.get("status", "grader_error"),
+        "status": result.get("status", Status.GRADER_ERROR),
         "reason": clean_field("; ".join(filter(None, (result.get("reason", ""), submission.note)))),
         "score": records.final_score(cells, late_penalty),
         "max_score": sum(points.values()),
@@ -57,7 +58,7 @@ def keep_graded(out, db, submission, result, earlier):
     only: the grade still reaches grades.csv, and the next run grades that submission again."""
     record = record_of(submission, result)
     before = earlier.get((submission.student, submission.assignment))
-    if record["status"] == "grader_error" and before and before["status"] in records.FINAL:
+    if record["status"] == Status.GRADER_ERROR and before and before["status"] in FINAL:
         print(f"grader: could not grade {clean_field((submission.student, submission.assignment))} "
               f"({record['reason']}); its earlier grade is kept", file=sys.stderr)
         return before
@@ -78,6 +79,6 @@ def keep_graded(out, db, submission, result, earlier):
 
 def add_profile(profiles, result, keep_seconds):
     profile = result.get("profile")
-    if result.get("status") == "graded" and isinstance(profile, dict):
+    if result.get("status") == Status.GRADED and isinstance(profile, dict):
         profiles.append({**{str(k): float(v) for k, v in profile.items() if isinstance(v, (int, float))},
                          "keep": keep_seconds})

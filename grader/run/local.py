@@ -14,9 +14,10 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
-from grader.grading.contract import MAX_RESULT_BYTES
+from grader.grading.contract import GradingJob, GradingResult, MAX_RESULT_BYTES
 from grader.sandbox.bwrap import bwrap_command, Limits, SandboxUnavailable
 from grader.sandbox.host import capped_folder, host_slot
+from grader.status import Status
 
 
 SOCKET_FOLDER_MB = 16  # the kernel's socket folder, the only place the sandbox can write outside its /tmp
@@ -87,27 +88,14 @@ def grade_in_process(submission, slot, template, work_dir, settings, due, stop):
 def _run_worker(context, submission, slot, work_dir, socket_dir, template, settings, due, stop):
     from grader.grading.process import grade_submission
 
-    job = {
-        "student": submission.student,
-        "assignment": submission.assignment,
-        "notebook": str(submission.notebook),
-        "slot": slot,
-        "template": str(template),
-        "work_dir": str(work_dir),
-        "socket_dir": str(socket_dir),
-        "result_path": str(work_dir / "result.json"),
-        "timestamp": submission.timestamp,
-        "due": due,
-        "timeout": settings.timeout,
-        "cell_timeout": settings.cell_timeout,
-        "judge_timeout": settings.judge_timeout,
-        "memory_mb": settings.memory_mb,
-        "late_penalty": settings.late_penalty,
-        "run_experiments": settings.run_experiments,
-    }
+    job = GradingJob(student=submission.student, assignment=submission.assignment, notebook=str(submission.notebook),
+                     slot=slot, template=str(template), work_dir=str(work_dir), socket_dir=str(socket_dir),
+                     timestamp=submission.timestamp, due=due, timeout=settings.timeout,
+                     cell_timeout=settings.cell_timeout, judge_timeout=settings.judge_timeout,
+                     memory_mb=settings.memory_mb, late_penalty=settings.late_penalty,
+                     run_experiments=settings.run_experiments, started_at=time.time())
     process = context.Process(target=grade_submission, args=(job,), daemon=True)
     started = time.monotonic()
-    job["started_at"] = time.time()
     process.start()
     # Waits in short steps, so that Ctrl-C stops every worker within a second.
     while process.is_alive() and not stop.is_set() and time.monotonic() - started < settings.timeout:
@@ -117,13 +105,12 @@ def _run_worker(context, submission, slot, work_dir, socket_dir, template, setti
         process.join()
         if stop.is_set():
             return None
-        return {"status": "timeout", "reason": f"did not finish within {settings.timeout:.0f} s; no points", "cells": []}
+        return GradingResult(Status.TIMEOUT, f"did not finish within {settings.timeout:.0f} s; no points").as_plain()
     try:
-        return _read_result(Path(job["result_path"]))
+        return _read_result(job.result_path)
     except (OSError, ValueError):
-        return {"status": "grader_error", "cells": [],
-                "reason": f"the grading process ended with exit code {process.exitcode} after "
-                f"{time.monotonic() - started:.0f} s without a result"}
+        return GradingResult(Status.GRADER_ERROR, f"the grading process ended with exit code {process.exitcode} after "
+                             f"{time.monotonic() - started:.0f} s without a result").as_plain()
 
 
 def _read_result(path):

@@ -11,6 +11,7 @@ from grader.intake.submission import WrongInput
 from grader.records import store as records
 from grader.records.report import clean_field
 from grader.run.keep import record_of
+from grader.status import ABSENT, Status
 
 
 def refuse_nested(submissions_dir, out):
@@ -52,7 +53,7 @@ def plan_grading(found, earlier, force, grading_settings, in_gradebook):
         key = (submission.student, submission.assignment)
         before = earlier.get(key)
         if submission.notebook is None:
-            if submission.status in records.ABSENT and before and before["status"] not in records.ABSENT:
+            if submission.status in ABSENT and before and before["status"] not in ABSENT:
                 print(f"grader: kept the earlier grade of {clean_field(key)}: its submission is no longer here",
                       file=sys.stderr)
                 continue
@@ -60,7 +61,7 @@ def plan_grading(found, earlier, force, grading_settings, in_gradebook):
             continue
         submission.fingerprint = records.fingerprint(submission, grading_settings[submission.assignment])
         if not force and records.unchanged(before, submission.fingerprint) and (
-                before["status"] != "graded" or key in in_gradebook):
+                before["status"] != Status.GRADED or key in in_gradebook):
             continue  # graded before, nothing changed: the earlier record stands
         to_grade.append(submission)
     return to_grade, decided

@@ -7,6 +7,8 @@ import ipaddress
 import socket
 import sys
 
+from grader.intake.submission import WrongInput
+
 
 @dataclasses.dataclass(frozen=True)
 class TLSFiles:
@@ -28,8 +30,6 @@ def cluster_tls(address, ca_file=None, cert=None, key=None, insecure=False, role
     """
     import dask
     from distributed.comm.addressing import parse_address, parse_host_port
-
-    from grader.intake.submission import WrongInput
 
     try:
         scheme, location = parse_address(address)
