@@ -145,7 +145,7 @@ def generate_assignments(course_dir, ids):
 @functools.lru_cache(maxsize=None)
 def course_digest():
     """One digest of everything that decides a grade here: the grader, the solutions, the source
-    notebooks, their helpers and data. Part of every grade's fingerprint (records.py: a new version
+    notebooks, their helpers and data. Part of every grade's fingerprint (records/store.py: a new version
     of the course grades again), and a Dask worker whose digest differs from the parent's grades with
     another version of the course, and refuses to. (A worker that lies about it is not stopped by
     this: it is a check against mistakes, not against a rogue worker.)"""

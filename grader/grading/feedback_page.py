@@ -10,13 +10,14 @@ import html
 import itertools
 import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from grader.course import traitlets_config
 from grader.grading.feedback_content import feedback_config
 from grader.grading.judge import mistake_sentence
+from grader.records.atomic import replacing
 from grader.records.report import clean_field
 
 
@@ -121,13 +122,7 @@ def trusted_head():
     under ``feedback_config()`` from an empty notebook: no student content can be in it."""
     import nbformat
     from nbgrader.converters.generate_feedback import GenerateFeedback
-    from traitlets.config import Config
-
-    config = Config()
-    for key, value in feedback_config().items():
-        section, trait = key.split(".")
-        setattr(config[section], trait, value)
-    converter = GenerateFeedback(config=config)
+    converter = GenerateFeedback(config=traitlets_config(feedback_config()))
     exporter = converter.exporter_class(parent=converter, config=converter.config)
     resources = {"nbgrader": {"notebook": "trusted", "score": 0, "max_score": 0, "late_penalty": 0},
                  "metadata": {"name": "trusted", "path": ""}}
@@ -268,15 +263,9 @@ def harden_page(path, trusted=None, overruled=None, mistakes=None):
             prefix, rest = meta + b"\n", start
         body = itertools.chain([rest], iter(lambda: page.read(_COPY_CHUNK), b""))
         mode = os.stat(path).st_mode & 0o777
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".feedback-", suffix=".partial")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(prefix)
-                for chunk in notes.rewrite(body) if notes else body:
-                    out.write(chunk)
-            os.chmod(temporary, mode)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with replacing(path) as partial, open(partial, "wb") as out:
+            out.write(prefix)
+            for chunk in notes.rewrite(body) if notes else body:
+                out.write(chunk)
+            os.chmod(partial, mode)
     return policy

@@ -1,6 +1,6 @@
 """Grade ONE submission: a private nbgrader course, a sandboxed kernel, the judge, feedback.
 
-Runs in its own process (see autograde.py), so the parent can kill it at the
+Runs in its own process (started by run/local.py), so the parent can kill it at the
 deadline. Student code never runs in this process: only in the sandbox.
 """
 
@@ -162,7 +162,7 @@ def _split_autograde_time(clock, marks, started, ended):
 
 def _feedback(course, cells, job):
     """nbgrader's feedback page for this submission, sanitized, with its Content-Security-Policy and
-    the judge's word next to each cell it overruled (feedback_html.py); None if nbgrader could not
+    the judge's word next to each cell it overruled (feedback_page.py); None if nbgrader could not
     write it. A page is never handed on without its policy."""
     student, assignment = job.student, job.assignment
     config = {**feedback_config(_autograde_config(job)),
@@ -195,7 +195,7 @@ def _what_nbgrader_recorded(course, assignment, student):
 def _reason(cells, lost_answers, kernel_events, seconds_late=0.0, late_penalty=0.0):
     """What happened, in the grader's own words: built from what this process observed
     (kernel events, scores, the judge's verdicts), never from a name or message the student
-    chose. report.py bounds and cleans every field again before it reaches a file."""
+    chose. records/report.py bounds and cleans every field again before it reaches a file."""
     passed = sum(c["score"] == c["max_score"] for c in cells)
     notes = [f"{passed}/{len(cells)} test cells passed"]
     if lost_answers:

@@ -228,7 +228,7 @@ def add_export_command(commands):
         "export", help="grades.csv -> a gradebook import file for Canvas or Moodle, or a plain table",
         description="Write GRADES_DIR/grades.csv as a file to import: canvas (Grades > Import), moodle "
                     "(Grades > Import > CSV file) or csv (one row per student, with a total). "
-                    "See grader/export.py for the layouts and the documentation they follow.")
+                    "See grader/records/export.py for the layouts and the documentation they follow.")
     export_parser.add_argument("grades_dir", type=Path, metavar="GRADES_DIR", help="the folder with grades.csv")
     export_parser.add_argument("--format", default="csv", metavar="{canvas,moodle,csv}", help="default: csv")
     export_parser.add_argument("--out", type=Path, required=True, metavar="FILE")

@@ -6,7 +6,7 @@ manual grade (or extra credit, or comment) an instructor gives in formgrader liv
 and grades.csv, grades_by_cell.csv and every export are rebuilt from it (:func:`final_grades`,
 report.py). The grader never silently overwrites an instructor's manual grade: regrading the
 same notebook keeps it; grading a changed notebook replaces it and says so
-(:func:`write_submission`). What the grader itself concluded is in records/ (records.py).
+(:func:`write_submission`). What the grader itself concluded is in records/ (store.py).
 
 The one rule on scores lives here too (:func:`apply_verdicts`): a test cell keeps
 nbgrader's points only where the judge agrees.

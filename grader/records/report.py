@@ -28,7 +28,7 @@ CELL_COLUMNS = ["assignment", "student_id", "grade_id", "score", "max_score", "n
 
 def write_reports(out, records):
     """Write grades.csv and grades_by_cell.csv, one row per (student, assignment) in the output
-    folder whichever run graded it: each record (records.py) with the scores ``out/gradebook.db``
+    folder whichever run graded it: each record (store.py) with the scores ``out/gradebook.db``
     holds for it now; returns the rows of grades.csv."""
     out = Path(out)
     book = final_grades(out / "gradebook.db")

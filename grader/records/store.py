@@ -176,7 +176,7 @@ def _number(mapping, name, low, high):
 
 def bounded(value, low, high, name):
     """``value`` as a float if it is a finite number from ``low`` to ``high``, else :class:`ValueError`
-    (for the grader's records here, and for what a grading process returns, results.py)."""
+    (for the grader's records here, and for what a grading process returns, grading/contract.py)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
             or not low <= value <= high:
         raise ValueError(f"{name} is not a number from {low:g} to {high:g}")

@@ -1,10 +1,10 @@
 """``python -m grader autograde SUBMISSIONS``: grade a folder of submissions in parallel.
 
-collect (submissions.py: each notebook read once, into this run's private copy) -> skip what the
-output folder already holds a grade for, unchanged (records.py) -> one process per submission, N
-at a time, each with a deadline (worker.py: nbgrader autograde with a sandboxed kernel, the judge,
-feedback) -> as each finishes: its result checked (results.py), its files, its gradebook rows, its
-record -> report (report.py: grades.csv, grades_by_cell.csv from every record and gradebook.db).
+collect (intake/: each notebook read once, into this run's private copy) -> skip what the
+output folder already holds a grade for, unchanged (plan.py) -> one process per submission, N
+at a time, each with a deadline (local.py, grading/process.py: nbgrader autograde with a sandboxed kernel, the judge,
+feedback) -> as each finishes: its result checked (grading/contract.py), its files, its gradebook rows, its
+record (keep.py) -> report (records/report.py: grades.csv, grades_by_cell.csv from every record and gradebook.db).
 A submission that cannot be graded gets 0 and a reason; it never stops the others. Submitted
 files are only read, once. Ctrl-C or SIGTERM stops the workers, keeps what finished and writes the
 reports for it; the same command then resumes.

@@ -1,8 +1,8 @@
 """Grading on a Dask distributed cluster: ``python -m grader autograde DIR --scheduler tls://HOST:8786``.
 
-One Dask task is one submission. The parent (autograde.py) reads the notebook and sends its
+One Dask task is one submission. The parent (run/autograde.py) reads the notebook and sends its
 bytes; the task grades it on a worker exactly as a local run does (a process of its own
-with the deadline, the sandbox and the caps, worker.py) and sends back the result, the
+with the deadline, the sandbox and the caps, grading/process.py) and sends back the result, the
 autograded notebook and the feedback page; the parent checks that answer and writes every
 report as it does for a local run. Workers need no shared file system.
 
@@ -163,7 +163,7 @@ def grade_on_cluster(address, submissions, work_root, settings, due_dates, stop)
     """Yield ``(index, submission, result)`` as each of ``submissions`` is graded on the cluster at
     ``address``, and None while none finishes (so the caller can check for Ctrl-C); the result's
     ``autograded`` and ``feedback`` files are under ``work_root/<index>``, as a local run leaves them.
-    Raises :class:`grader.submissions.WrongInput` when the scheduler is lost, or every worker has been
+    Raises :class:`grader.intake.submission.WrongInput` when the scheduler is lost, or every worker has been
     gone for ``grader.worker-wait`` seconds: what was yielded before is the caller's to keep."""
     from distributed.scheduler import KilledWorker
 

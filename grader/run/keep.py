@@ -13,7 +13,7 @@ from grader.status import FINAL, Status
 
 
 def record_of(submission, result):
-    """What a submission got, as records.py keeps it: every field bounded and clean. ``result`` is
+    """What a submission got, as records/store.py keeps it: every field bounded and clean. ``result`` is
     collect's verdict or a grading result that :func:`checked_result` passed."""
     points = max_scores(submission.assignment) if submission.assignment in assignment_ids() else {}
     by_id = {c["grade_id"]: c for c in result.get("cells") or []}

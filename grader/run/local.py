@@ -75,7 +75,7 @@ def grade_here(submissions, template, work_root, settings, due_dates):
 
 
 def grade_in_process(submission, slot, template, work_dir, settings, due, stop):
-    """Grade one submission in a process of its own (worker.py), with the deadline; its files are
+    """Grade one submission in a process of its own (grading/process.py), with the deadline; its files are
     left in ``work_dir``. Returns None if ``stop`` was set before it finished (its process is killed)."""
     # The sandbox writes only to the kernel's socket folder: a small tmpfs of its own (and Unix
     # socket paths are limited to 107 bytes, so it lives in /tmp, whatever --out is).

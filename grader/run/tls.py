@@ -26,7 +26,7 @@ def cluster_tls(address, ca_file=None, cert=None, key=None, insecure=False, role
     (``distributed.comm.tls.ca-file`` and ``distributed.comm.tls.<role>.cert``/``.key``). ``tcp://``
     is accepted on a loopback address only, unless ``insecure``: whoever can reach a plain scheduler
     can run code on it, on its workers and in the grading process. Raises
-    :class:`grader.submissions.WrongInput` with what to do, before anything connects.
+    :class:`grader.intake.submission.WrongInput` with what to do, before anything connects.
     """
     import dask
     from distributed.comm.addressing import parse_address, parse_host_port
