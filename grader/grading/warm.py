@@ -1,6 +1,6 @@
 """Preloaded by the forkserver that forks every grading process (grader/run/local.py's
-``start_forkserver``): the grading process's modules are imported and its first-use costs paid
-once, then inherited by each fork."""
+``start_forkserver``, after grader.grading.process itself): the grading process's first-use costs
+paid once, then inherited by each fork."""
 
 import traceback
 

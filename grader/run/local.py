@@ -38,7 +38,8 @@ def check_sandbox():
 
 def start_forkserver():
     """The forkserver that forks every grading process, with the worker imported and warmed up once."""
-    multiprocessing.set_forkserver_preload(["grader.grading.warm"])
+    # The grading process's modules (imported once, not by every fork), then their first-use costs.
+    multiprocessing.set_forkserver_preload(["grader.grading.process", "grader.grading.warm"])
     forkserver.ensure_running()
 
 
