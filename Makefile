@@ -20,7 +20,7 @@ export PATH := $(BIN):$(PATH)
 
 .PHONY: lab workspace test release grade bench demo sandbox-deps browser-deps clean
 
-# The learner's Jupyter configuration, written by `make workspace` (grader/workspace.py):
+# The learner's Jupyter configuration, written by `make workspace` (grader/handout/workspace.py):
 # JUPYTER_CONFIG_PATH outranks the venv's, so nbgrader shows only its Validate button.
 LAB_CONFIG = $(abspath $(WORKSPACE))/.jupyter
 
