@@ -15,6 +15,12 @@ students and the grading sandbox cannot see it.
 """
 
 from solutions.adam import initialize_adam, update_parameters_with_adam
+from solutions.after_adam import (
+    clip_by_global_norm,
+    update_parameters_with_adamw,
+    update_parameters_with_lion,
+    warmup_cosine_lr,
+)
 from solutions.ewa import effective_window, ewa, ewa_bias_corrected
 from solutions.local_optima import critical_point_type, fraction_positive_definite
 from solutions.lr_decay import exponential_decay, inverse_sqrt_decay, schedule_lr_decay, update_lr
@@ -31,6 +37,7 @@ from solutions.momentum import (
 from solutions.rmsprop import initialize_rmsprop, update_parameters_with_rmsprop
 
 __all__ = [
+    "clip_by_global_norm",
     "compute_cost_with_regularization",
     "critical_point_type",
     "effective_window",
@@ -46,8 +53,11 @@ __all__ = [
     "schedule_lr_decay",
     "update_lr",
     "update_parameters_with_adam",
+    "update_parameters_with_adamw",
     "update_parameters_with_gd",
+    "update_parameters_with_lion",
     "update_parameters_with_momentum",
     "update_parameters_with_nesterov",
     "update_parameters_with_rmsprop",
+    "warmup_cosine_lr",
 ]
