@@ -13,7 +13,7 @@ SYMBOLS = {
     "theta": "θ", "value": "θ_t", "previous": "v", "lambd": "λ", "new_v": "v", "new_s": "s",
     "v_corrected": "v̂", "s_corrected": "ŝ", "new_parameters": "W", "hessian": "H", "symmetric": "S", "tol": "tol",
     "shuffled_X": "the shuffled X", "shuffled_Y": "the shuffled Y", "l2": "the L2 penalty",
-    "cross_entropy": "the cross-entropy",
+    "cross_entropy": "the cross-entropy", "weight_decay": "λ", "stepped": "the Adam step", "direction": "sign(c)",
 }
 # Dicts whose entry [key] or [dkey] reads as one symbol: grads[dkey] is dW, parameters[key] is W.
 ENTRY_SYMBOLS = {"grads": "dW", "parameters": "W", "new_parameters": "W", "v": "v", "s": "s", "new_v": "v",
