@@ -38,9 +38,10 @@ def adamw_cases(rng):
 def _adamw(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, weight_decay, decayed=("W",),
            decay_rate=None, l2=False):
     """AdamW with one knob turned: the decay on the parameters named in ``decayed``, at ``decay_rate``
-    (default α·λ) per step, or (``l2``) added to the gradient as λW before the moments."""
+    (default α·λ) per step, or (``l2``) added to the weights' gradients as λW before the moments."""
     if l2:
-        grads = {"d" + key: grads["d" + key] + weight_decay * value for key, value in parameters.items()}
+        grads = {"d" + key: grads["d" + key] + (weight_decay * value if key.startswith("W") else 0.0)
+                 for key, value in parameters.items()}
     stepped, *states = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon)
     if l2:
         return (stepped, *states)
@@ -193,8 +194,7 @@ def _global_norm(grads):
          "factor, from one norm over all of them: total_norm = √(Σ over every array of Σ dW²), then each array × "
          "min(1, max_norm / (total_norm + 1e-6)), so the direction of the whole gradient is kept.")
 def _clip_per_array(grads, max_norm):
-    clipped = {key: grad * min(1.0, max_norm / (np.sqrt(np.sum(np.square(grad))) + 1e-6))
-               for key, grad in grads.items()}
+    clipped = {key: grad * min(1.0, max_norm / np.sqrt(np.sum(np.square(grad)))) for key, grad in grads.items()}
     return clipped, _global_norm(grads)
 
 
