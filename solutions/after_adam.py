@@ -20,16 +20,10 @@ def update_parameters_with_adamw(parameters, grads, v, s, t, learning_rate=0.001
 
     Parameters
     ----------
-    parameters, grads : dict
-        ``"W1"`` of shape ``(n1, n0)``, ``"b1"`` of shape ``(n1, 1)``, ... and ``"dW1"``, ``"db1"``, ...
-    v, s : dict
-        First and second moments, keyed like ``grads``.
-    t : int
-        Step counter, 1 on the first update.
+    parameters, grads, v, s, t, beta1, beta2, epsilon
+        As in :func:`solutions.adam.update_parameters_with_adam` (shapes, defaults).
     learning_rate : float, default 0.001
-    beta1 : float, default 0.9
-    beta2 : float, default 0.999
-    epsilon : float, default 1e-8
+        PyTorch's default, where Adam's in this course is 0.01.
     weight_decay : float, default 0.01
         λ, multiplied by the learning rate; not applied to the biases.
 
