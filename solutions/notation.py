@@ -13,11 +13,14 @@ SYMBOLS = {
     "theta": "θ", "value": "θ_t", "previous": "v", "lambd": "λ", "new_v": "v", "new_s": "s",
     "v_corrected": "v̂", "s_corrected": "ŝ", "new_parameters": "W", "hessian": "H", "symmetric": "S", "tol": "tol",
     "shuffled_X": "the shuffled X", "shuffled_Y": "the shuffled Y", "l2": "the L2 penalty",
-    "cross_entropy": "the cross-entropy",
+    "cross_entropy": "the cross-entropy", "weight_decay": "λ", "stepped": "the weight after Adam's step",
+    "direction": "sign(c)", "decay": "λ·W", "new_m": "m", "grad": "dW", "scale": "the scale factor",
+    "warming": "the warm-up's rate", "cosine": "the cosine's rate", "progress": "p",
 }
 # Dicts whose entry [key] or [dkey] reads as one symbol: grads[dkey] is dW, parameters[key] is W.
 ENTRY_SYMBOLS = {"grads": "dW", "parameters": "W", "new_parameters": "W", "v": "v", "s": "s", "new_v": "v",
-                 "new_s": "s", "v_corrected": "v̂", "s_corrected": "ŝ"}
+                 "new_s": "s", "v_corrected": "v̂", "s_corrected": "ŝ", "stepped": "the weight after Adam's step",
+                 "new_m": "m", "m": "m"}
 # What a function returns, as the notebook writes it (for a return statement's formula).
 RETURN_SYMBOLS = {"update_lr": "α", "schedule_lr_decay": "α", "exponential_decay": "α", "inverse_sqrt_decay": "α",
                   "effective_window": "the window", "ewa_bias_corrected": "the corrected average",

@@ -189,9 +189,57 @@ def fraction_loop(n, trials=1000, seed=0):
     return count / trials
 
 
+@_named("update_parameters_with_adamw")
+def adamw_decay_first(parameters, grads, v, s, t, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
+                      weight_decay=0.01):
+    # PyTorch's order: shrink the weights first, then take Adam's step (which does not depend on W).
+    new_parameters, new_v, new_s, v_corrected, s_corrected = {}, {}, {}, {}, {}
+    for key, value in parameters.items():
+        dkey = "d" + key
+        shrunk = value * (1 - learning_rate * weight_decay) if key[0] == "W" else value
+        new_v[dkey] = beta1 * v[dkey] + (1 - beta1) * grads[dkey]
+        new_s[dkey] = beta2 * s[dkey] + (1 - beta2) * np.square(grads[dkey])
+        v_corrected[dkey] = new_v[dkey] / (1 - beta1**t)
+        s_corrected[dkey] = new_s[dkey] / (1 - beta2**t)
+        new_parameters[key] = shrunk - learning_rate * v_corrected[dkey] / (np.sqrt(s_corrected[dkey]) + epsilon)
+    return new_parameters, new_v, new_s, v_corrected, s_corrected
+
+
+@_named("warmup_cosine_lr")
+def warmup_cosine_piecewise(learning_rate0, step, warmup_steps, total_steps, min_lr=0.0):
+    step = np.asarray(step, dtype=float)
+    p = np.clip((step - warmup_steps) / (total_steps - warmup_steps), 0, 1)
+    cosine = min_lr + 0.5 * (learning_rate0 - min_lr) * (1 + np.cos(math.pi * p))
+    return np.piecewise(step, [step < warmup_steps], [lambda k: learning_rate0 * k / warmup_steps, lambda k: 0]) + \
+        (step >= warmup_steps) * cosine
+
+
+@_named("clip_by_global_norm")
+def clip_with_linalg_norm(grads, max_norm):
+    total_norm = np.linalg.norm(np.concatenate([grad.ravel() for grad in grads.values()]))
+    if total_norm > max_norm:
+        return {key: grad * (max_norm / (total_norm + 1e-6)) for key, grad in grads.items()}, total_norm
+    return {key: grad.copy() for key, grad in grads.items()}, total_norm
+
+
+@_named("update_parameters_with_lion")
+def lion_dlai_loop(parameters, grads, m, learning_rate=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0):
+    parameters, m = copy.deepcopy(parameters), copy.deepcopy(m)
+    for l in range(1, len(parameters) // 2 + 1):
+        for name in ("W", "b"):
+            key, dkey = name + str(l), "d" + name + str(l)
+            update = np.sign(beta1 * m[dkey] + (1 - beta1) * grads[dkey])
+            if name == "W":
+                parameters[key] = parameters[key] * (1 - learning_rate * weight_decay)
+            parameters[key] = parameters[key] - learning_rate * update
+            m[dkey] = beta2 * m[dkey] + (1 - beta2) * grads[dkey]
+    return parameters, m
+
+
 VARIANTS = [
     gd_dlai_loop, mini_batches_dlai_loop, cost_with_dot_and_norm, ewa_preallocated, window_power,
     corrected_in_the_loop, velocity_dlai_loop, momentum_dlai_loop, nesterov_loop, rmsprop_state_from_grads_keys,
     rmsprop_loop, adam_init_loop, adam_dlai_loop, update_lr_divide, schedule_floor_divide, exponential_power,
     inverse_sqrt_power, critical_counting, fraction_loop,
+    adamw_decay_first, warmup_cosine_piecewise, clip_with_linalg_norm, lion_dlai_loop,
 ]

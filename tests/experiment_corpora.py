@@ -1,8 +1,8 @@
 """The submissions tests/test_experiment_equality.py grades twice: with the cells tagged ``experiment``
 skipped, and with them run. One folder holds all three corpora; the student id says which corpus.
 
-- reference: student ``reference``, the eight source notebooks as they are (answers in place).
-- partial: student ``partial``, all eight assignments released, then per exercise the reference answer
+- reference: student ``reference``, the nine source notebooks as they are (answers in place).
+- partial: student ``partial``, all nine assignments released, then per exercise the reference answer
   put back, a mistaken implementation from tests/heldout_mistakes.py, or the answer cell left as released.
 - hostile: notebook 02 cases of tests/grader_corpus.py (see HOSTILE_CASES for which, and why), and two
   probes written here, whose answers behave differently once an experiment cell has run (PROBES).
@@ -17,6 +17,7 @@ import nbformat
 from grader_corpus import CORRECT, build, with_answers
 from heldout_mistakes import (
     adam_returns_in_other_order,
+    clip_each_array,
     corrected_one_step_late,
     ewa_scaled_by_beta,
     inverse_sqrt_half_k,
@@ -30,7 +31,7 @@ RIGHT, UNANSWERED = "right", "unanswered"  # anything else in PARTIAL is a mista
 
 # Per assignment, each exercise's answer. Every assignment has a right answer and a wrong or missing one
 # (03 has one exercise: it is wrong). The exercises the long experiments call (training runs in 01, 06,
-# 07; the 20,000-trial sweep in 08) are the wrong or missing ones where the notebook allows: the reference
+# 07, 09; the 20,000-trial sweep in 08) are the wrong or missing ones where the notebook allows: the reference
 # corpus already runs those experiments on right answers, and failing early keeps this corpus fast.
 PARTIAL = {
     "01_mini_batch_gradient_descent": {"update_parameters_with_gd": RIGHT, "random_mini_batches": rows_shuffled,
@@ -44,6 +45,8 @@ PARTIAL = {
     "07_learning_rate_decay": {"update_lr": RIGHT, "schedule_lr_decay": UNANSWERED, "exponential_decay": RIGHT,
                                "inverse_sqrt_decay": inverse_sqrt_half_k},
     "08_local_optima_and_plateaus": {"critical_point_type": RIGHT, "fraction_positive_definite": UNANSWERED},
+    "09_after_adam": {"update_parameters_with_adamw": UNANSWERED, "warmup_cosine_lr": RIGHT,
+                      "clip_by_global_norm": clip_each_array, "update_parameters_with_lion": RIGHT},
 }
 
 HOSTILE_ASSIGNMENT = "02_exponentially_weighted_averages"

@@ -1346,6 +1346,184 @@ def fraction_positive_trace(n, trials=1000, seed=0):
     return float(np.mean(np.trace(symmetric, axis1=1, axis2=2) > 0))
 
 
+# --- notebook 09: update_parameters_with_adamw, warmup_cosine_lr, clip_by_global_norm, lion (issue 23) ---
+
+
+def _adamw_loop(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, weight_decay, **knobs):
+    """A loop-style AdamW; each knob replaces one line: ``gradient`` (what the moments see) or ``step``."""
+    gradient = knobs.get("gradient", lambda g, W, name: g)
+    step = knobs.get("step", lambda W, direction, name: W - learning_rate * (
+        direction + (weight_decay * W if name == "W" else 0)))
+    new_parameters, new_v, new_s, v_corrected, s_corrected = {}, {}, {}, {}, {}
+    for l in range(1, _layers(parameters) + 1):
+        for name in ("W", "b"):
+            key, dkey = name + str(l), "d" + name + str(l)
+            g = gradient(grads[dkey], parameters[key], name)
+            new_v[dkey] = beta1 * v[dkey] + (1 - beta1) * g
+            new_s[dkey] = beta2 * s[dkey] + (1 - beta2) * g**2
+            v_corrected[dkey] = new_v[dkey] / (1 - beta1**t)
+            s_corrected[dkey] = new_s[dkey] / (1 - beta2**t)
+            direction = v_corrected[dkey] / (np.sqrt(s_corrected[dkey]) + epsilon)
+            new_parameters[key] = step(parameters[key], direction, name)
+    return new_parameters, new_v, new_s, v_corrected, s_corrected
+
+
+@_named("update_parameters_with_adamw")
+def adamw_decay_in_gradient(parameters, grads, v, s, t, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
+                            weight_decay=0.01):
+    return _adamw_loop(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, weight_decay,
+                       gradient=lambda g, W, name: g + weight_decay * W if name == "W" else g,
+                       step=lambda W, direction, name: W - learning_rate * direction)
+
+
+@_named("update_parameters_with_adamw")
+def adamw_decays_every_parameter(parameters, grads, v, s, t, learning_rate=0.001, beta1=0.9, beta2=0.999,
+                                 epsilon=1e-8, weight_decay=0.01):
+    return _adamw_loop(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, weight_decay,
+                       step=lambda W, direction, name: W - learning_rate * (direction + weight_decay * W))
+
+
+@_named("update_parameters_with_adamw")
+def adamw_decay_outside_the_rate(parameters, grads, v, s, t, learning_rate=0.001, beta1=0.9, beta2=0.999,
+                                 epsilon=1e-8, weight_decay=0.01):
+    return _adamw_loop(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, weight_decay,
+                       step=lambda W, direction, name: W - learning_rate * direction - (
+                           weight_decay * W if name == "W" else 0))
+
+
+@_named("update_parameters_with_adamw")
+def adamw_decays_the_stepped_weight(parameters, grads, v, s, t, learning_rate=0.001, beta1=0.9, beta2=0.999,
+                                    epsilon=1e-8, weight_decay=0.01):
+    return _adamw_loop(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, weight_decay,
+                       step=lambda W, direction, name: (W - learning_rate * direction) * (
+                           1 - learning_rate * weight_decay if name == "W" else 1))
+
+
+@_named("update_parameters_with_adamw")
+def adamw_decay_grows_weights(parameters, grads, v, s, t, learning_rate=0.001, beta1=0.9, beta2=0.999,
+                              epsilon=1e-8, weight_decay=0.01):
+    return _adamw_loop(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, weight_decay,
+                       step=lambda W, direction, name: W - learning_rate * (
+                           direction - (weight_decay * W if name == "W" else 0)))
+
+
+def _schedule(learning_rate0, step, warmup_steps, total_steps, min_lr, half=0.5, start=None, length=None,
+              wave=np.cos):
+    step = np.asarray(step, dtype=float)
+    start = warmup_steps if start is None else start
+    length = total_steps - warmup_steps if length is None else length
+    progress = np.minimum((step - start) / length, 1.0)
+    decay = min_lr + (learning_rate0 - min_lr) * half * (1 + wave(np.pi * progress))
+    return np.where(step < warmup_steps, learning_rate0 * step / warmup_steps, decay)
+
+
+@_named("warmup_cosine_lr")
+def cosine_full_swing(learning_rate0, step, warmup_steps, total_steps, min_lr=0.0):
+    return _schedule(learning_rate0, step, warmup_steps, total_steps, min_lr, half=1.0)
+
+
+@_named("warmup_cosine_lr")
+def cosine_over_all_steps(learning_rate0, step, warmup_steps, total_steps, min_lr=0.0):
+    return _schedule(learning_rate0, step, warmup_steps, total_steps, min_lr, start=0, length=total_steps)
+
+
+@_named("warmup_cosine_lr")
+def cosine_one_step_short(learning_rate0, step, warmup_steps, total_steps, min_lr=0.0):
+    return _schedule(learning_rate0, step, warmup_steps, total_steps, min_lr,
+                     length=total_steps - warmup_steps - 1)
+
+
+@_named("warmup_cosine_lr")
+def cosine_with_sine(learning_rate0, step, warmup_steps, total_steps, min_lr=0.0):
+    return _schedule(learning_rate0, step, warmup_steps, total_steps, min_lr, wave=np.sin)
+
+
+@_named("warmup_cosine_lr")
+def cosine_with_if(learning_rate0, step, warmup_steps, total_steps, min_lr=0.0):
+    if step < warmup_steps:
+        return learning_rate0 * step / warmup_steps
+    progress = min((step - warmup_steps) / (total_steps - warmup_steps), 1)
+    return min_lr + (learning_rate0 - min_lr) * 0.5 * (1 + np.cos(np.pi * progress))
+
+
+def _norm(grads):
+    return np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+
+
+@_named("clip_by_global_norm")
+def clip_each_array(grads, max_norm):
+    clipped = {}
+    for key, g in grads.items():
+        norm = np.linalg.norm(g)
+        clipped[key] = g * max_norm / norm if norm > max_norm else g.copy()
+    return clipped, np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+
+
+@_named("clip_by_global_norm")
+def clip_reports_clipped_norm(grads, max_norm):
+    total_norm = _norm(grads)
+    clipped = {key: g * min(1.0, max_norm / (total_norm + 1e-6)) for key, g in grads.items()}
+    return clipped, _norm(clipped)
+
+
+@_named("clip_by_global_norm")
+def clip_mean_square_norm(grads, max_norm):
+    total_norm = np.sqrt(np.mean([np.mean(g**2) for g in grads.values()]))
+    return {key: g * min(1.0, max_norm / (total_norm + 1e-6)) for key, g in grads.items()}, total_norm
+
+
+@_named("clip_by_global_norm")
+def clip_largest_entry(grads, max_norm):
+    total_norm = max(np.max(np.abs(g)) for g in grads.values())
+    return {key: g * min(1.0, max_norm / (total_norm + 1e-6)) for key, g in grads.items()}, total_norm
+
+
+def _lion_loop(parameters, grads, m, learning_rate, beta1, beta2, weight_decay, **knobs):
+    """A loop-style Lion; knobs replace the direction, the momentum update or the step."""
+    direction = knobs.get("direction", lambda m, g, new_m: np.sign(beta1 * m + (1 - beta1) * g))
+    momentum = knobs.get("momentum", lambda m, g: beta2 * m + (1 - beta2) * g)
+    step = knobs.get("step", lambda W, d, name: W - learning_rate * (d + (weight_decay * W if name == "W" else 0)))
+    new_parameters, new_m = {}, {}
+    for l in range(1, _layers(parameters) + 1):
+        for name in ("W", "b"):
+            key, dkey = name + str(l), "d" + name + str(l)
+            new_m[dkey] = momentum(m[dkey], grads[dkey])
+            new_parameters[key] = step(parameters[key], direction(m[dkey], grads[dkey], new_m[dkey]), name)
+    return new_parameters, new_m
+
+
+@_named("update_parameters_with_lion")
+def lion_momentum_first(parameters, grads, m, learning_rate=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0):
+    return _lion_loop(parameters, grads, m, learning_rate, beta1, beta2, weight_decay,
+                      direction=lambda m, g, new_m: np.sign(new_m))
+
+
+@_named("update_parameters_with_lion")
+def lion_one_beta(parameters, grads, m, learning_rate=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0):
+    return _lion_loop(parameters, grads, m, learning_rate, beta1, beta2, weight_decay,
+                      momentum=lambda m, g: beta1 * m + (1 - beta1) * g)
+
+
+@_named("update_parameters_with_lion")
+def lion_betas_swapped(parameters, grads, m, learning_rate=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0):
+    return _lion_loop(parameters, grads, m, learning_rate, beta1, beta2, weight_decay,
+                      direction=lambda m, g, new_m: np.sign(beta2 * m + (1 - beta2) * g),
+                      momentum=lambda m, g: beta1 * m + (1 - beta1) * g)
+
+
+@_named("update_parameters_with_lion")
+def lion_climbs(parameters, grads, m, learning_rate=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0):
+    return _lion_loop(parameters, grads, m, learning_rate, beta1, beta2, weight_decay,
+                      step=lambda W, d, name: W + learning_rate * d - (
+                          learning_rate * weight_decay * W if name == "W" else 0))
+
+
+@_named("update_parameters_with_lion")
+def lion_decays_biases(parameters, grads, m, learning_rate=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0):
+    return _lion_loop(parameters, grads, m, learning_rate, beta1, beta2, weight_decay,
+                      step=lambda W, d, name: W - learning_rate * (d + weight_decay * W))
+
+
 HELDOUT = [
     rows_shuffled, len_x_as_m, cost_left_as_array, cost_len_y_as_b, gd_layers_from_zero, gd_learning_rate_squared,
     ewa_forgot_return, ewa_scaled_by_beta, ewa_returns_list_of_lists, window_rounded, corrected_one_step_late,
@@ -1393,6 +1571,12 @@ HELDOUT = [
     critical_strictly_below_tol, critical_tolerance_sign_flipped, critical_zero_counts_as_positive,
     fraction_unsymmetrized_loop, fraction_returns_count, fraction_any_eigenvalue, fraction_fixed_seed,
     fraction_a_times_a_transpose, fraction_first_matrix_only, fraction_positive_trace,
+    # issue 23
+    adamw_decay_in_gradient, adamw_decays_every_parameter, adamw_decay_outside_the_rate,
+    adamw_decays_the_stepped_weight, adamw_decay_grows_weights,
+    cosine_full_swing, cosine_over_all_steps, cosine_one_step_short, cosine_with_sine, cosine_with_if,
+    clip_each_array, clip_reports_clipped_norm, clip_mean_square_norm, clip_largest_entry,
+    lion_momentum_first, lion_one_beta, lion_betas_swapped, lion_climbs, lion_decays_biases,
 ]
 
 # Held-out mistakes of a kind the registry knew when this set was written (label -> its mistake id): the
@@ -1475,6 +1659,17 @@ REGISTERED_AS = {
     "fraction_returns_count": "count",
     "fraction_any_eigenvalue": "any_positive",
     "fraction_fixed_seed": "ignores_seed",
+    "adamw_decay_in_gradient": "l2_in_gradient",
+    "adamw_decays_every_parameter": "decay_on_b",
+    "adamw_decay_outside_the_rate": "decay_not_times_alpha",
+    "cosine_full_swing": "cosine_without_half",
+    "cosine_over_all_steps": "warmup_inside_cosine",
+    "cosine_with_if": "scalar_only",
+    "clip_each_array": "per_array_norm",
+    "clip_reports_clipped_norm": "norm_after_clipping",
+    "lion_momentum_first": "sign_of_m",
+    "lion_one_beta": "m_with_beta1",
+    "lion_decays_biases": "decay_on_b",
 }
 
 # Conventions learners bring from elsewhere (label -> where it comes from); issue 21 asks the registry to

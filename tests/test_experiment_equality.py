@@ -5,20 +5,20 @@ experiments skipped (the default) and with ``run_experiments=True``. Per (studen
 the score in grades_by_cell.csv, and per (student, assignment) the status and score in grades.csv, must
 be the same. Corpora, by student id:
 
-- reference (8 submissions): the eight source notebooks, answers in place; full marks with the
+- reference (one submission per assignment): the source notebooks, answers in place; full marks with the
   experiments skipped, here. With them run, every test cell of every reference notebook passes in
   tests/test_notebooks.py (the released notebooks with the reference answers put back, every cell
   executed), so the reference corpus is not graded a second time here: its training runs were a
   minute of the suite's 12-minute budget.
-- partial (8): every assignment released, each exercise answered right, by a held-out mistake, or not at
-  all (experiment_corpora.PARTIAL).
+- partial (one per assignment): every assignment released, each exercise answered right, by a held-out
+  mistake, or not at all (experiment_corpora.PARTIAL).
 - hostile (5, all notebook 02): the cases of tests/grader_corpus.py whose harm an experiment cell meets
   before a test cell (memory_hog, fills_disk; experiment_corpora.HOSTILE_CASES says why the other 37,
   infinite_loop included, are left out), and three probes built so that an experiment cell kills the
   kernel, hangs, or binds a name the answer reads (experiment_corpora.PROBES). The probes' differences
   are asserted exactly, and no cell ever scores less with the experiments skipped than with them run.
 
-One release of the eight assignments, and one grading run per setting (all three corpora skipped, the
+One release of every assignment, and one grading run per setting (all three corpora skipped, the
 partial and hostile ones run): nbgrader's course template and the worker processes' start are paid once
 per setting, not once per corpus.
 """
@@ -107,7 +107,8 @@ def test_each_corpus_has_the_submissions_it_should(graded):
         # grades.csv also says not_submitted for each assignment a student of another corpus has no notebook for.
         rows = [row for row in graded["totals"][mode] if row["status"] != "not_submitted"]
         assert sorted(graded["corpus_of"][row["student_id"]] for row in rows) == \
-            ["hostile"] * len(counts["hostile"]) + ["partial"] * 8 + ["reference"] * (8 if mode == "skipped" else 0)
+            ["hostile"] * len(counts["hostile"]) + ["partial"] * len(PARTIAL) + \
+            ["reference"] * (len(PARTIAL) if mode == "skipped" else 0)
         assert {row["status"] for row in rows} == {"graded"}, [(r["student_id"], r["reason"]) for r in rows]
 
 
@@ -133,7 +134,7 @@ def test_experiments_were_skipped_in_one_run_and_run_in_the_other(graded):
 
 def test_reference_scores_full_marks_with_the_experiments_skipped(graded):
     rows = _in_corpus(graded, graded["totals"]["skipped"], "reference")
-    assert len(rows) == 8
+    assert len(rows) == len(PARTIAL)
     assert [(row["assignment"], float(row["score"])) for row in rows] == \
         [(row["assignment"], float(row["max_score"])) for row in rows]
 

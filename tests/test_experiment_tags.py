@@ -102,7 +102,7 @@ def notebook(request):
 
 
 def test_every_source_notebook_is_checked():
-    assert len(NOTEBOOKS) == 8
+    assert len(NOTEBOOKS) == 9
 
 
 def test_experiment_cells_are_code_cells_without_nbgrader_roles(notebook):

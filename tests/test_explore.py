@@ -9,6 +9,7 @@ from optim_helpers.data import YEAR, load_temperatures, yearly_cycle, yearly_del
 from optim_helpers.plots import plot_trajectories, readable_log_axis
 
 from solutions import (
+    clip_by_global_norm,
     effective_window,
     ewa,
     ewa_bias_corrected,
@@ -23,6 +24,7 @@ from solutions import (
     update_parameters_with_gd,
     update_parameters_with_momentum,
     update_parameters_with_rmsprop,
+    warmup_cosine_lr,
 )
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -73,10 +75,15 @@ def build(name, temperatures):
                                              update_parameters_with_momentum, initialize_rmsprop,
                                              update_parameters_with_rmsprop, initialize_adam,
                                              update_parameters_with_adam),
+        "warmup_and_clipping": lambda: explore.explore_warmup_and_clipping(warmup_cosine_lr, clip_by_global_norm,
+                                                                           RECORDED_GRADIENTS),
     }[name]()
 
 
-EXPLORATIONS = ["ewa", "bias_correction", "momentum", "schedules", "race"]
+# Gradients whose global norms span the clipping slider's range, as a run that explodes and settles records them.
+CLIPPING_SCALES = np.geomspace(20, 0.05, 50)
+RECORDED_GRADIENTS = [{"dW1": scale * np.ones((2, 2)), "db1": scale * np.ones((2, 1))} for scale in CLIPPING_SCALES]
+EXPLORATIONS = ["ewa", "bias_correction", "momentum", "schedules", "race", "warmup_and_clipping"]
 
 
 @pytest.mark.parametrize("name", EXPLORATIONS)
@@ -242,6 +249,16 @@ def test_a_not_implemented_error_with_a_message_is_not_mistaken_for_an_unfinishe
             explore.unfinished_line(error, {"Exercise 1": update_lr})
 
 
+def test_the_clipping_readout_counts_the_steps_above_the_threshold_and_caps_the_largest(shown):
+    controls, readout, _ = parts(build("warmup_and_clipping", None))
+    max_norm = next(control for control in controls if control.description == "max_norm")
+    for value in (1.0, 10.0):
+        max_norm.value = value
+        norms = np.sqrt(6) * CLIPPING_SCALES  # six entries of each gradient equal the scale
+        assert f"{np.sum(norms > value)} of {len(norms)} steps clipped" in readout.value
+        assert readout.value.endswith(f"→ {value:.3g}")
+
+
 def test_the_race_reads_out_every_optimizer_on_every_surface(shown):
     controls, readout, _ = parts(build("race", None))
     for surface in explore.SURFACES:
@@ -266,7 +283,7 @@ def test_the_race_marks_the_minima_of_each_surface_with_a_star_and_the_start_apa
         assert tuple(start.get_xydata()[0]) == surface.start
 
 
-@pytest.mark.parametrize("name", ["ewa", "momentum", "schedules", "race"])
+@pytest.mark.parametrize("name", ["ewa", "momentum", "schedules", "race", "warmup_and_clipping"])
 def test_legends_sit_outside_every_axes(name, temperatures, shown, figures):
     build(name, temperatures)
     (fig,) = figures

@@ -155,11 +155,13 @@ def test_rmsprop_puts_epsilon_outside_the_square_root():
     (solutions.update_parameters_with_momentum, "v"),
     (solutions.update_parameters_with_rmsprop, "s"),
     (solutions.update_parameters_with_adam, "vs"),
+    (solutions.update_parameters_with_adamw, "vs"),
+    (solutions.update_parameters_with_lion, "m"),
 ])
 def test_updates_do_not_mutate_their_inputs(update, state):
     parameters, grads = params_and_grads([3, 4, 1])
     states = [like_grads(RNG, parameters, positive=True) for _ in state or ()]
-    extra = {None: (0.1,), "v": (0.9, 0.1), "s": (0.999, 0.1), "vs": (2,)}[state]
+    extra = {None: (0.1,), "v": (0.9, 0.1), "s": (0.999, 0.1), "vs": (2,), "m": (0.01, 0.9, 0.99, 0.5)}[state]
     inputs = (parameters, grads, *states, *extra)
     before = copy.deepcopy(inputs)
     update(*inputs)

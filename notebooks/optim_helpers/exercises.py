@@ -46,6 +46,10 @@ EXERCISES = (
     Exercise("inverse_sqrt_decay", "07_learning_rate_decay", "lr_decay"),
     Exercise("critical_point_type", "08_local_optima_and_plateaus", "local_optima"),
     Exercise("fraction_positive_definite", "08_local_optima_and_plateaus", "local_optima"),
+    Exercise("update_parameters_with_adamw", "09_after_adam", "after_adam"),
+    Exercise("warmup_cosine_lr", "09_after_adam", "after_adam"),
+    Exercise("clip_by_global_norm", "09_after_adam", "after_adam"),
+    Exercise("update_parameters_with_lion", "09_after_adam", "after_adam"),
 )
 
 

@@ -425,3 +425,50 @@ def explore_race(update_parameters_with_gd, initialize_velocity, update_paramete
     return explore(fig, redraw, controls, {"Exercise 1": initialize_adam, "Exercise 2": update_parameters_with_adam},
                    animated=[*contours.values(), *paths.values(), start_mark, minimum_marks, *gaps.values(),
                              left.title])
+
+
+def explore_warmup_and_clipping(warmup_cosine_lr, clip_by_global_norm, gradients, learning_rate0=0.01):
+    """Notebook 09: a warm-up + cosine schedule redrawn from its settings, and the recorded ``gradients``
+    (a list of grads dicts, one per step) clipped at a threshold: their global norm before and after,
+    both measured by the learner's clip_by_global_norm."""
+    fig = Figure(figsize=(11, 4), dpi=90, layout="constrained")
+    left, right = fig.subplots(1, 2)
+    schedule_steps = np.arange(3001)
+    (schedule,) = left.plot(schedule_steps, np.zeros(len(schedule_steps)), linewidth=1.8)
+    peak = left.axvline(0, color="0.6", linestyle=":", linewidth=1)
+    left.set(title=f"Your warmup_cosine_lr, α₀ = {learning_rate0:g}", xlabel="step", ylabel="learning rate α",
+             xlim=(0, schedule_steps[-1]), ylim=(0, 1.05 * learning_rate0))
+    steps = np.arange(1, len(gradients) + 1)
+    (before,) = right.semilogy(steps, np.ones(len(steps)), color="0.6", linewidth=1, label="before clipping")
+    (after,) = right.semilogy(steps, np.ones(len(steps)), linewidth=1.5, label="after your clip_by_global_norm")
+    threshold = right.axhline(1.0, color="C3", linestyle="--", linewidth=1, label="max_norm")
+    right.set(title="Global norm of the gradients of the clipping run", xlabel="step", ylabel="‖g‖")
+    fig.legend(handles=[before, after, threshold], loc="outside lower center", ncol=3)  # no setting hides a line
+
+    def global_norm(grads):
+        return clip_by_global_norm(grads, np.inf)[1]  # never clips: the norm as the learner measures it
+
+    def redraw(warmup_steps, total_steps, min_lr, max_norm):
+        rates = warmup_cosine_lr(learning_rate0, schedule_steps, warmup_steps, total_steps, min_lr)
+        norms = np.array([global_norm(grads) for grads in gradients])
+        clipped = np.array([global_norm(clip_by_global_norm(grads, max_norm)[0]) for grads in gradients])
+        schedule.set_ydata(rates)
+        peak.set_xdata([warmup_steps, warmup_steps])
+        before.set_ydata(norms)
+        after.set_ydata(clipped)
+        threshold.set_ydata([max_norm, max_norm])
+        right.set_ylim(0.5 * min(norms.min(), 0.1), 2 * max(norms.max(), 100))
+        return (f"α: 0 → {learning_rate0:g} over {warmup_steps} steps, then down to {min_lr:.2g} at step {total_steps}"
+                f" (α at step {total_steps // 2}: {rates[total_steps // 2]:.4f}) · clipping at {max_norm:.3g}: "
+                f"{np.sum(norms > max_norm)} of {len(norms)} steps clipped, the largest norm "
+                f"{norms.max():.3g} → {clipped.max():.3g}")
+
+    controls = {
+        "warmup_steps": widgets.IntSlider(value=200, min=0, max=1000, step=50, description="warmup_steps"),
+        "total_steps": widgets.IntSlider(value=2000, min=1100, max=3000, step=100, description="total_steps"),
+        "min_lr": widgets.FloatSlider(value=0.0, min=0.0, max=learning_rate0 / 2, step=learning_rate0 / 20,
+                                      readout_format=".4f", description="min_lr"),
+        "max_norm": widgets.FloatLogSlider(value=1.0, base=10, min=-1, max=2, step=0.1, description="max_norm"),
+    }
+    return explore(fig, redraw, controls, {"Exercise 2": warmup_cosine_lr, "Exercise 3": clip_by_global_norm},
+                   animated=[schedule, peak, before, after, threshold])
