@@ -1,0 +1,295 @@
+"""How alike the students' answers are, per assignment, calibrated on the class itself.
+
+Each answer cell is normalised before it is compared (:func:`answer_tokens`): the syntax tree
+without docstrings and comments, the independent statements of every block in one canonical order
+(a topological order of what each reads and writes, ties broken by the statement's name-blind
+text), then its tokens with every local name replaced by its rank of first appearance. So renamed
+variables, reordered independent lines and changed comments leave the tokens as they were.
+
+The tokens' k-grams are hashed and winnowed (Schleimer, Wilkerson and Aiken, "Winnowing: local
+algorithms for document fingerprinting", SIGMOD 2003, as MOSS does). A fingerprint of the
+released template is evidence of nothing and is dropped, and so is one that more than
+:data:`COMMON_SHARE` of the class shares (the few natural forms of a short exercise); the others
+weigh log(n / students holding it), so the rarer the shared code, the more it counts. A pair's
+similarity is the weight of the fingerprints both hold over the weight of those either holds
+(weighted Jaccard, 0 to 1), over all the answer cells of the assignment.
+
+The flagging rule (:func:`flag_rule`): a pair is flagged when its similarity is at least
+:data:`FLOOR`, above the median of the assignment's pairs by :data:`MAD_FACTOR` median absolute
+deviations, and the two share at least :data:`MIN_SHARED` rare fingerprints. Similar is not proof:
+two students who wrote the same uncommon form independently look exactly like a copy.
+"""
+
+import ast
+import builtins
+import copy
+import hashlib
+import io
+import keyword
+import re
+import tokenize
+from dataclasses import dataclass
+
+import numpy as np
+
+K = 5  # tokens per k-gram: a short statement is about ten tokens
+WINDOW = 4  # winnowing window: any shared run of K + WINDOW - 1 = 8 tokens is caught
+COMMON_SHARE = 0.25  # a fingerprint more than this share of the class holds is dropped
+FLOOR = 0.5
+MAD_FACTOR = 4.0
+MIN_MAD = 0.02  # a class whose pairs share nearly nothing has a MAD of 0: a floor keeps the rule sane
+MIN_SHARED = 6
+MAX_REORDERED = 200  # statements of one block put in canonical order; a longer block keeps its order
+KEPT_NAMES = frozenset(dir(builtins)) | {"np", "numpy", "math", "copy"}
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two students of one assignment: ``similarity`` in [0, 1], ``shared`` rare fingerprints."""
+
+    student_a: str
+    student_b: str
+    similarity: float
+    shared: int
+    flagged: bool
+
+
+def answer_tokens(code):
+    """The normalised tokens of one answer cell's ``code`` (str): a list of str."""
+    try:
+        tree = ast.parse(code)
+        _drop_docstrings(tree)
+        tree.body = _canonical_block(tree.body, frozenset())
+        return _renamed_tokens(ast.unparse(_Renamed().visit(tree)))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return _renamed_tokens(code)  # code that does not parse is compared token by token, as written
+
+
+def fingerprints(tokens, salt=""):
+    """The winnowed hashes (a set of int) of the ``K``-grams of ``tokens``; ``salt`` (an answer
+    cell's grade_id) keeps the same code in two different exercises apart."""
+    grams = [_hash(salt + "\x00" + " ".join(tokens[i:i + K])) for i in range(max(len(tokens) - K + 1, 0))]
+    if len(grams) <= WINDOW:
+        return set(grams)
+    return {min(grams[i:i + WINDOW]) for i in range(len(grams) - WINDOW + 1)}
+
+
+def class_pairs(answers, template):
+    """Every pair of students of one assignment, most similar first.
+
+    Parameters
+    ----------
+    answers : dict
+        ``{student: {grade_id: code}}``, the answer cells of each student's notebook.
+    template : dict
+        ``{grade_id: code}``, the released template of each answer cell.
+
+    Returns
+    -------
+    list of Pair
+        n (n - 1) / 2 pairs for n students, sorted by similarity, highest first.
+    """
+    students = sorted(answers)
+    boilerplate = set().union(*(fingerprints(answer_tokens(code), cell) for cell, code in template.items()))
+    prints = [set().union(*(fingerprints(answer_tokens(code), cell) for cell, code in answers[s].items()))
+              - boilerplate for s in students]
+    holds, weights = _weighted_incidence(prints)
+    shared_weight = (holds * weights) @ holds.T  # (n, n): weight of the fingerprints both hold
+    own = np.diag(shared_weight)
+    union = own[:, None] + own[None, :] - shared_weight
+    similarity = np.divide(shared_weight, union, out=np.zeros_like(union), where=union > 0)
+    shared = holds @ holds.T
+    upper = np.triu_indices(len(students), k=1)
+    flagged = flag_rule(similarity[upper], shared[upper])
+    pairs = [Pair(students[a], students[b], float(similarity[a, b]), int(shared[a, b]), bool(flag))
+             for a, b, flag in zip(*upper, flagged)]
+    return sorted(pairs, key=lambda p: (-p.similarity, p.student_a, p.student_b))
+
+
+def flag_rule(similarity, shared):
+    """Which pairs are outliers of their assignment: ``similarity`` and ``shared`` are arrays of
+    shape (pairs,); returns a bool array of the same shape (module docstring: the rule)."""
+    if similarity.size == 0:
+        return np.zeros(0, dtype=bool)
+    median = np.median(similarity)
+    mad = max(float(np.median(np.abs(similarity - median))), MIN_MAD)
+    return (similarity >= FLOOR) & (similarity > median + MAD_FACTOR * mad) & (shared >= MIN_SHARED)
+
+
+def shared_lines(code, other, template):
+    """The line numbers (0-based, a set) of ``code`` whose name-blind text also appears in ``other``
+    and not in ``template`` (all three str): the passages a side-by-side view marks."""
+    theirs = set(_line_keys(other).values()) - set(_line_keys(template).values())
+    return {line for line, key in _line_keys(code).items() if key in theirs}
+
+
+def _weighted_incidence(prints):
+    """``(holds, weights)``: holds (n, f) 0/1 of the rare fingerprints each student holds, and
+    their weights (f,), log(n / df); fingerprints held by more than COMMON_SHARE of n are dropped."""
+    n = len(prints)
+    counts = {}
+    for held in prints:
+        for fingerprint in held:
+            counts[fingerprint] = counts.get(fingerprint, 0) + 1
+    limit = max(2, COMMON_SHARE * n)
+    rare = {fingerprint: column for column, fingerprint in
+            enumerate(f for f, count in counts.items() if count <= limit)}
+    holds = np.zeros((n, len(rare)))
+    for row, held in enumerate(prints):
+        holds[row, [rare[f] for f in held if f in rare]] = 1.0
+    weights = np.log(max(n, 2) / np.maximum(holds.sum(axis=0), 1))
+    return holds, weights
+
+
+def _drop_docstrings(tree):
+    """Remove bare string statements (docstrings) from every block of ``tree``, in place."""
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                kept = [s for s in block if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+                                                 and isinstance(s.value.value, str))]
+                setattr(node, field, kept or [ast.Pass()])
+
+
+_BARRIERS = (ast.Return, ast.Raise, ast.Break, ast.Continue, ast.If, ast.For, ast.While, ast.With, ast.Try,
+             ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
+
+
+class _Renamed(ast.NodeTransformer):
+    """Every local name and parameter becomes ``v<i>``, its rank of first appearance in source order
+    (inside f-strings too); the functions' own names, attributes and keyword names stay."""
+
+    def __init__(self, blind_except=None):
+        self.names, self.blind_except = {}, blind_except
+
+    def _new(self, name):
+        if name in KEPT_NAMES or (self.blind_except is not None and name in self.blind_except):
+            return name
+        return "V" if self.blind_except is not None else self.names.setdefault(name, f"v{len(self.names)}")
+
+    def visit_Name(self, node):
+        node.id = self._new(node.id)
+        return node
+
+    def visit_arg(self, node):
+        node.arg, node.annotation = self._new(node.arg), None
+        return node
+
+
+def _blind_text(statement, parameters):
+    """``statement`` as text with every local name but the enclosing functions' ``parameters`` as ``V``."""
+    return ast.unparse(_Renamed(blind_except=parameters).visit(copy.deepcopy(statement)))
+
+
+def _canonical_block(body, parameters):
+    """The statements of ``body`` (a list of ast.stmt) in canonical order, nested blocks too: a
+    statement may move past another only if neither writes what the other reads or writes, and
+    neither is control flow; among the statements free to go next, the text decides, with local
+    names blind and the ``parameters`` of the enclosing functions (the template's) kept."""
+    for statement in body:
+        inner = parameters | {a.arg for a in ast.walk(statement.args) if isinstance(a, ast.arg)} \
+            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef) else parameters
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(statement, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                setattr(statement, field, _canonical_block(block, inner))
+    if len(body) > MAX_REORDERED:
+        return body
+    uses = [_reads_writes(s) for s in body]
+    keys = [_blind_text(s, parameters) for s in body]
+    after = [{i for i in range(j) if _depends(body[i], uses[i], body[j], uses[j])} for j in range(len(body))]
+    order = []
+    while len(order) < len(body):
+        ready = [j for j in range(len(body)) if j not in order and after[j] <= set(order)]
+        order.append(min(ready, key=keys.__getitem__))
+    return [body[j] for j in order]
+
+
+def _depends(first, first_uses, second, second_uses):
+    """Whether ``second`` must stay after ``first`` (statements of one block, with their places)."""
+    (reads_1, writes_1), (reads_2, writes_2) = first_uses, second_uses
+    return (isinstance(first, _BARRIERS) or isinstance(second, _BARRIERS) or not (writes_1 and writes_2)
+            or _overlap(writes_1, reads_2 | writes_2) or _overlap(reads_1, writes_2))
+
+
+def _overlap(places, others):
+    """Whether a place of ``places`` is one of ``others``: ``(name, key)`` pairs, where key None is
+    the whole of ``name`` and overlaps every key of it."""
+    return any(name == other and (key is None or other_key is None or key == other_key)
+               for name, key in places for other, other_key in others)
+
+
+def _reads_writes(statement):
+    """The places ``statement`` reads and writes (two sets of ``(name, key)``): ``v["dW1"]`` is the
+    place ``("v", "'dW1'")``, a bare name ``("v", None)``; a comprehension's own names are left out.
+    A call may change what it is given and the object whose method it is, so those names count as
+    written too, unless the callee is a builtin or NumPy's, math's or copy's."""
+    scoped = {n.id for c in ast.walk(statement) if isinstance(c, ast.comprehension)
+              for n in ast.walk(c.target) if isinstance(n, ast.Name)}
+    reads, writes, keyed = set(), set(), set()
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id not in scoped:
+            place = (node.value.id, ast.unparse(node.slice))
+            (writes if isinstance(node.ctx, (ast.Store, ast.Del)) else reads).add(place)
+            keyed.add(id(node.value))
+        elif isinstance(node, ast.Name) and node.id not in scoped and id(node) not in keyed:
+            (writes if isinstance(node.ctx, (ast.Store, ast.Del)) else reads).add((node.id, None))
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            writes |= {(n.id, None) for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+        elif isinstance(node, ast.Call) and _root_name(node.func) not in KEPT_NAMES:
+            changed = [node.func.value] if isinstance(node.func, ast.Attribute) else []
+            writes |= {(n.id, None) for arg in node.args + changed for n in ast.walk(arg) if isinstance(n, ast.Name)}
+    return reads, writes
+
+
+def _root_name(expression):
+    """``np`` for ``np.linalg.norm``, ``out`` for ``out.append``; None for anything else."""
+    while isinstance(expression, ast.Attribute):
+        expression = expression.value
+    return expression.id if isinstance(expression, ast.Name) else None
+
+
+_LAYOUT = {tokenize.INDENT: "{", tokenize.DEDENT: "}", tokenize.NEWLINE: ";"}
+_FIELD = re.compile(r"\{[^{}]*\}")
+_SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENDMARKER, tokenize.ENCODING}
+
+
+def _renamed_tokens(code, blind=False):
+    """Tokens of ``code``: layout as ``{ } ;``, comments gone, each local name replaced by ``v<i>``
+    (its rank of first appearance), or by ``V`` when ``blind``; attribute names, keywords,
+    builtins and ``np``/``math``/``copy`` kept."""
+    return [token for _, token in _located_tokens(code, blind)]
+
+
+def _located_tokens(code, blind):
+    names, out = {}, []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type in _SKIPPED:
+                continue
+            text = _LAYOUT.get(token.type, token.string)
+            if blind and token.type == tokenize.STRING and text[:2].lower() in ("f'", 'f"', "rf", "fr"):
+                text = _FIELD.sub("{}", text)  # what an f-string formats is names too
+            if token.type == tokenize.NAME and text not in KEPT_NAMES and not keyword.iskeyword(text) \
+                    and not (out and out[-1][1] == "."):
+                text = "V" if blind else names.setdefault(text, f"v{len(names)}")
+            out.append((token.start[0] - 1, text))
+    except (tokenize.TokenError, SyntaxError):  # the tokens read so far, then the rest word by word
+        done = out[-1][0] if out else -1
+        out += [(line, word) for line, text in enumerate(code.splitlines()) if line > done for word in text.split()]
+    return out
+
+
+def _line_keys(code):
+    """``{line number: name-blind text}`` of the lines of ``code`` with at least K tokens."""
+    lines = {}
+    for line, token in _located_tokens(code, blind=True):
+        if token not in _LAYOUT.values():
+            lines.setdefault(line, []).append(token)
+    return {line: " ".join(tokens) for line, tokens in lines.items() if len(tokens) >= K}
+
+
+def _hash(text):
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).digest(), "big")
+
