@@ -12,10 +12,12 @@ import textwrap
 
 import correct_variants as variants
 
+from grader.class_report.folder import released_template
 from grader.course import max_scores, source_notebook
 from grader.records.report import CELL_COLUMNS, GRADE_COLUMNS
 
 ASSIGNMENT = "04_momentum"
+EWA_ASSIGNMENT = "02_exponentially_weighted_averages"
 _SOLUTION = re.compile(r"[ \t]*### (BEGIN|END) SOLUTION\n?")
 
 COMPREHENSIONS = '''
@@ -66,7 +68,7 @@ def update_parameters_with_nesterov(parameters, grads, v, beta, learning_rate):
     return updated, velocity
 '''
 
-# INCREMENTAL copied: names changed, independent lines swapped, comments changed and added.
+# INCREMENTAL copied: names changed, independent lines swapped, comments changed and added, a counter added.
 INCREMENTAL_COPIED = '''
 def initialize_velocity(parameters):
     """Zeros like each parameter."""
@@ -83,8 +85,10 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
     # copy, then update
     vel = dict(v)
     new_params = dict(parameters)
+    steps = 0
     for p in parameters:
         g = grads[f"d{p}"]
+        steps += 1
         vel[f"d{p}"] = vel[f"d{p}"] + (1.0 - beta) * (g - vel[f"d{p}"])
         new_params[p] = new_params[p] - learning_rate * vel[f"d{p}"]  # step
     return new_params, vel
@@ -128,15 +132,103 @@ def update_parameters_with_nesterov(parameters, grads, v, beta, learning_rate):
 '''
 
 
-def reference_answers():
+# 02's two short exercises, written five ways: few forms exist, so some lines are bound to coincide.
+EWA_CLASS = {
+    "ref": '''
+def ewa(theta, beta):
+    theta = np.asarray(theta, dtype=float)
+    v = np.empty_like(theta)
+    previous = 0.0
+    for t in range(len(theta)):
+        previous = beta * previous + (1 - beta) * theta[t]
+        v[t] = previous
+    return v
+
+def effective_window(beta):
+    return 1.0 / (1.0 - beta)
+''',
+    "appender": '''
+def ewa(theta, beta):
+    averages = []
+    v = 0
+    for value in theta:
+        v = beta * v + (1 - beta) * value
+        averages.append(v)
+    return np.array(averages)
+
+def effective_window(beta):
+    return 1 / (1 - beta)
+''',
+    "preallocated": '''
+def ewa(theta, beta):
+    v = np.zeros(len(theta))
+    previous = 0
+    for t in range(len(theta)):
+        previous = beta * previous + (1 - beta) * theta[t]
+        v[t] = previous
+    return v
+
+def effective_window(beta):
+    return (1 - beta) ** -1
+''',
+    "closed_form": '''
+def ewa(theta, beta):
+    theta = np.asarray(theta, dtype=float)
+    t = np.arange(1, len(theta) + 1)
+    weights = (1 - beta) * beta ** (t[:, None] - t[None, :])
+    return np.tril(weights) @ theta
+
+def effective_window(beta):
+    return 1 / (1 - beta)
+''',
+    "recursive_index": '''
+def ewa(theta, beta):
+    out = np.zeros(len(theta))
+    for i, x in enumerate(theta):
+        out[i] = (out[i - 1] if i else 0.0) * beta + x * (1 - beta)
+    return out
+
+def effective_window(beta):
+    return 1. / (1. - beta)
+''',
+    # appender's answers copied: names changed, comments added, the two first lines swapped.
+    "copier": '''
+def ewa(theta, beta):
+    """my ewa"""
+    avg = 0  # running average
+    out = []
+    for th in theta:
+        avg = beta * avg + (1 - beta) * th  # update
+        out.append(avg)
+    return np.array(out)
+
+def effective_window(beta):
+    # window size
+    return 1 / (1 - beta)
+''',
+}
+
+
+def ewa_class():
+    """``{student: {grade_id: code}}``: 02's class, five ways of writing it and one copy."""
+    return {student: split_functions(code) for student, code in EWA_CLASS.items()}
+
+
+def reference_answers(assignment=ASSIGNMENT):
     """``{grade_id: code}``: the source notebook's answer cells, solution markers removed."""
-    return {grade_id: _SOLUTION.sub("", source) for grade_id, source in _answer_cells(_source()).items()}
+    return {grade_id: _SOLUTION.sub("", source) for grade_id, source in _answer_cells(_source(assignment)).items()}
+
+
+def template_answers(assignment=ASSIGNMENT):
+    """``{grade_id: code}``: the answer cells as released."""
+    return {grade_id: released_template(source) for grade_id, source in _answer_cells(_source(assignment)).items()}
 
 
 def variant_answers():
-    """tests/correct_variants.py's 04_momentum functions, each renamed to its exercise."""
+    """``{exercise: code}``: tests/correct_variants.py's functions, each renamed to its exercise
+    (an answer cell's grade_id is its exercise's name)."""
     return {fn.__name__: re.sub(r"^@_named\(.*\)\ndef \w+", f"def {fn.__name__}", inspect.getsource(fn))
-            for fn in (variants.velocity_dlai_loop, variants.momentum_dlai_loop, variants.nesterov_loop)}
+            for fn in variants.VARIANTS}
 
 
 def split_functions(module_text):
@@ -152,7 +244,7 @@ def momentum_class():
     reference = reference_answers()
     return {
         "ref": reference,
-        "dlai": variant_answers(),
+        "dlai": {cell: code for cell, code in variant_answers().items() if cell in reference},
         "carla": split_functions(COMPREHENSIONS),
         "dana": split_functions(INCREMENTAL),
         "emil": split_functions(COPIES_IN_PLACE),

@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from browser import ARTIFACTS, launch_chromium
-from class_fixtures import append_csv, ASSIGNMENT, momentum_class, split_functions, write_class
+from class_fixtures import (append_csv, ASSIGNMENT, EWA_ASSIGNMENT, ewa_class, momentum_class, template_answers,
+                            write_class)
 from grader.class_report.build import class_report, report_after_grading
 from grader.class_report.page import CSP
 from grader.class_report.similarity import answer_tokens, class_pairs, FLOOR
@@ -17,83 +18,6 @@ from grader.cli import main as grader_main
 from grader.grading.judge import mistake_sentence
 from grader.records.report import GRADE_COLUMNS
 
-EWA_TEMPLATE = {"ewa": "def ewa(theta, beta):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n",
-                "effective_window": "def effective_window(beta):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"}
-# 02's two short exercises, written five ways: few forms exist, so some lines are bound to coincide.
-EWA_CLASS = {
-    "ref": '''
-def ewa(theta, beta):
-    theta = np.asarray(theta, dtype=float)
-    v = np.empty_like(theta)
-    previous = 0.0
-    for t in range(len(theta)):
-        previous = beta * previous + (1 - beta) * theta[t]
-        v[t] = previous
-    return v
-
-def effective_window(beta):
-    return 1.0 / (1.0 - beta)
-''',
-    "appender": '''
-def ewa(theta, beta):
-    averages = []
-    v = 0
-    for value in theta:
-        v = beta * v + (1 - beta) * value
-        averages.append(v)
-    return np.array(averages)
-
-def effective_window(beta):
-    return 1 / (1 - beta)
-''',
-    "preallocated": '''
-def ewa(theta, beta):
-    v = np.zeros(len(theta))
-    previous = 0
-    for t in range(len(theta)):
-        previous = beta * previous + (1 - beta) * theta[t]
-        v[t] = previous
-    return v
-
-def effective_window(beta):
-    return (1 - beta) ** -1
-''',
-    "closed_form": '''
-def ewa(theta, beta):
-    theta = np.asarray(theta, dtype=float)
-    t = np.arange(1, len(theta) + 1)
-    weights = (1 - beta) * beta ** (t[:, None] - t[None, :])
-    return np.tril(weights) @ theta
-
-def effective_window(beta):
-    return 1 / (1 - beta)
-''',
-    "recursive_index": '''
-def ewa(theta, beta):
-    out = np.zeros(len(theta))
-    for i, x in enumerate(theta):
-        out[i] = (out[i - 1] if i else 0.0) * beta + x * (1 - beta)
-    return out
-
-def effective_window(beta):
-    return 1. / (1. - beta)
-''',
-    # appender's answers copied: names changed, comments added, the two first lines swapped.
-    "copier": '''
-def ewa(theta, beta):
-    """my ewa"""
-    avg = 0  # running average
-    out = []
-    for th in theta:
-        avg = beta * avg + (1 - beta) * th  # update
-        out.append(avg)
-    return np.array(out)
-
-def effective_window(beta):
-    # window size
-    return 1 / (1 - beta)
-''',
-}
 HOSTILE_ANSWER = 'def initialize_velocity(parameters):\n    s = "</pre><script>alert(1)</script><img src=x onerror=alert(2)>"\n' \
                  '    t = "\\"><svg onload=alert(3)>javascript:alert(4)"\n    return {"d" + k: 0 * p for k, p in parameters.items()}\n'
 
@@ -103,22 +27,22 @@ def _flagged(pairs):
 
 
 def test_planted_copies_are_flagged_and_independently_written_answers_are_not():
-    pairs = class_pairs(momentum_class(), {})
+    pairs = class_pairs(momentum_class(), template_answers())
     assert _flagged(pairs) == {("copier_of_dana", "dana"), ("copier_of_ref", "ref")}
     independent = [p for p in pairs if "copier" not in p.student_a + p.student_b]
     assert max(p.similarity for p in independent) < FLOOR / 2
 
 
 def test_short_exercises_with_few_forms_flag_only_the_copy():
-    pairs = class_pairs({student: split_functions(code) for student, code in EWA_CLASS.items()}, EWA_TEMPLATE)
+    pairs = class_pairs(ewa_class(), template_answers(EWA_ASSIGNMENT))
     assert _flagged(pairs) == {("appender", "copier")}
     assert max(p.similarity for p in pairs if "copier" not in (p.student_a, p.student_b)) < FLOOR
 
 
 def test_renamed_reordered_recommented_code_normalises_to_the_same_tokens():
-    answers = split_functions(EWA_CLASS["appender"]), split_functions(EWA_CLASS["copier"])
-    assert answer_tokens(answers[0]["ewa"]) == answer_tokens(answers[1]["ewa"])
-    assert answer_tokens("def f(:\n  x = 1") == ["def", "v0", "(", ":", "v1", "=", "1"]  # unparsable: as written
+    answers = ewa_class()
+    assert answer_tokens(answers["appender"]["ewa"]) == answer_tokens(answers["copier"]["ewa"])
+    assert answer_tokens("def f(:\n  x = 1") == ["def", "V", "(", ":", "V", "=", "1"]  # unparsable: as written
 
 
 def test_report_counts_mistakes_links_examples_and_lists_similar_pairs(tmp_path):
@@ -129,8 +53,8 @@ def test_report_counts_mistakes_links_examples_and_lists_similar_pairs(tmp_path)
         ("registry:stepped_with_velocity", "2", "0.286", "carla ref"),  # every third student fails, in turn
         ("failed, cause not named", "1", "0.143", "dana")]
     flagged = [r for r in csv.DictReader(open(tmp_path / "similarity.csv")) if r["flagged"] == "yes"]
-    assert {(r["student_a"], r["student_b"], r["similarity"]) for r in flagged} == {
-        ("copier_of_dana", "dana", "1.000"), ("copier_of_ref", "ref", "1.000")}
+    assert [(r["student_a"], r["student_b"]) for r in flagged] == [("copier_of_ref", "ref"), ("copier_of_dana", "dana")]
+    assert flagged[0]["similarity"] == "1.000" > flagged[1]["similarity"]  # a line added to the copy lowers it
     page = (tmp_path / "report.html").read_text()
     assert f'content="{CSP}"' in page and "Similar, not proof" in page and "<script" not in page
     sentence = mistake_sentence("test_update_parameters_with_nesterov", "registry:stepped_with_velocity")

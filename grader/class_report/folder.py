@@ -56,8 +56,7 @@ class ClassFolder:
     def template(self, assignment):
         """``{grade_id: code}``: each answer cell as released (source/, its solution taken out)."""
         nb = self._notebook(Path("source") / assignment / f"{assignment}.ipynb")
-        return {grade_id: _SOLUTION.sub(r"\1# YOUR CODE HERE\n\1raise NotImplementedError()", source)
-                for grade_id, source in _answer_cells(nb or {})}
+        return {grade_id: released_template(source) for grade_id, source in _answer_cells(nb or {})}
 
     def _notebook(self, relative):
         text = self.read_text(relative)
@@ -92,6 +91,11 @@ class ClassFolder:
         except UnicodeDecodeError:
             self.note(f"{relative}: not UTF-8 text")
             return None
+
+
+def released_template(source):
+    """An answer cell's ``source`` as nbgrader releases it: each solution region replaced by its stub."""
+    return _SOLUTION.sub(r"\1# YOUR CODE HERE\n\1raise NotImplementedError()", source)
 
 
 def read_folder(root):

@@ -3,8 +3,9 @@
 Each answer cell is normalised before it is compared (:func:`answer_tokens`): the syntax tree
 without docstrings and comments, the independent statements of every block in one canonical order
 (a topological order of what each reads and writes, ties broken by the statement's name-blind
-text), then its tokens with every local name replaced by its rank of first appearance. So renamed
-variables, reordered independent lines and changed comments leave the tokens as they were.
+text), then its tokens with every local name written ``V`` (the parameters, which the template
+names, kept), as MOSS does. So renamed variables, reordered independent lines and changed comments
+leave the tokens as they were, and a line added to a copy changes only the k-grams around it.
 
 The tokens' k-grams are hashed and winnowed (Schleimer, Wilkerson and Aiken, "Winnowing: local
 algorithms for document fingerprinting", SIGMOD 2003, as MOSS does). A fingerprint of the
@@ -22,7 +23,7 @@ two students who wrote the same uncommon form independently look exactly like a 
 
 import ast
 import builtins
-import copy
+import functools
 import hashlib
 import io
 import keyword
@@ -60,9 +61,9 @@ def answer_tokens(code):
         tree = ast.parse(code)
         _drop_docstrings(tree)
         tree.body = _canonical_block(tree.body, frozenset())
-        return _renamed_tokens(ast.unparse(_Renamed().visit(tree)))
+        return [token for _, token in _blind_tokens(ast.unparse(tree), _parameters(tree))]
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return _renamed_tokens(code)  # code that does not parse is compared token by token, as written
+        return [token for _, token in _blind_tokens(code)]  # code that does not parse: its tokens as written
 
 
 def fingerprints(tokens, salt=""):
@@ -90,9 +91,10 @@ def class_pairs(answers, template):
         n (n - 1) / 2 pairs for n students, sorted by similarity, highest first.
     """
     students = sorted(answers)
-    boilerplate = set().union(*(fingerprints(answer_tokens(code), cell) for cell, code in template.items()))
-    prints = [set().union(*(fingerprints(answer_tokens(code), cell) for cell, code in answers[s].items()))
-              - boilerplate for s in students]
+    cell_prints = functools.lru_cache(maxsize=None)(lambda cell, code: fingerprints(answer_tokens(code), cell))
+    boilerplate = set().union(*(cell_prints(cell, code) for cell, code in template.items()))
+    prints = [set().union(*(cell_prints(cell, code) for cell, code in answers[s].items())) - boilerplate
+              for s in students]
     holds, weights = _weighted_incidence(prints)
     shared_weight = (holds * weights) @ holds.T  # (n, n): weight of the fingerprints both hold
     own = np.diag(shared_weight)
@@ -156,61 +158,46 @@ _BARRIERS = (ast.Return, ast.Raise, ast.Break, ast.Continue, ast.If, ast.For, as
              ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
 
 
-class _Renamed(ast.NodeTransformer):
-    """Every local name and parameter becomes ``v<i>``, its rank of first appearance in source order
-    (inside f-strings too); the functions' own names, attributes and keyword names stay."""
-
-    def __init__(self, blind_except=None):
-        self.names, self.blind_except = {}, blind_except
-
-    def _new(self, name):
-        if name in KEPT_NAMES or (self.blind_except is not None and name in self.blind_except):
-            return name
-        return "V" if self.blind_except is not None else self.names.setdefault(name, f"v{len(self.names)}")
-
-    def visit_Name(self, node):
-        node.id = self._new(node.id)
-        return node
-
-    def visit_arg(self, node):
-        node.arg, node.annotation = self._new(node.arg), None
-        return node
-
-
-def _blind_text(statement, parameters):
-    """``statement`` as text with every local name but the enclosing functions' ``parameters`` as ``V``."""
-    return ast.unparse(_Renamed(blind_except=parameters).visit(copy.deepcopy(statement)))
-
-
 def _canonical_block(body, parameters):
     """The statements of ``body`` (a list of ast.stmt) in canonical order, nested blocks too: a
     statement may move past another only if neither writes what the other reads or writes, and
     neither is control flow; among the statements free to go next, the text decides, with local
     names blind and the ``parameters`` of the enclosing functions (the template's) kept."""
     for statement in body:
-        inner = parameters | {a.arg for a in ast.walk(statement.args) if isinstance(a, ast.arg)} \
-            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef) else parameters
+        inner = parameters | _parameters(statement) if isinstance(statement, ast.FunctionDef) else parameters
         for field in ("body", "orelse", "finalbody"):
             block = getattr(statement, field, None)
             if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
                 setattr(statement, field, _canonical_block(block, inner))
-    if len(body) > MAX_REORDERED:
+    if not 1 < len(body) <= MAX_REORDERED:
         return body
-    uses = [_reads_writes(s) for s in body]
-    keys = [_blind_text(s, parameters) for s in body]
-    after = [{i for i in range(j) if _depends(body[i], uses[i], body[j], uses[j])} for j in range(len(body))]
+    uses = [None if isinstance(s, _BARRIERS) else _reads_writes(s) for s in body]
+    after = [{i for i in range(j) if _depends(uses[i], uses[j])} for j in range(len(body))]
+    key = functools.cache(lambda j: _blind_text(body[j], parameters))  # only ties need it; rarely a compound one
     order = []
     while len(order) < len(body):
         ready = [j for j in range(len(body)) if j not in order and after[j] <= set(order)]
-        order.append(min(ready, key=keys.__getitem__))
+        order.append(min(ready, key=key) if len(ready) > 1 else ready[0])
     return [body[j] for j in order]
 
 
-def _depends(first, first_uses, second, second_uses):
-    """Whether ``second`` must stay after ``first`` (statements of one block, with their places)."""
-    (reads_1, writes_1), (reads_2, writes_2) = first_uses, second_uses
-    return (isinstance(first, _BARRIERS) or isinstance(second, _BARRIERS) or not (writes_1 and writes_2)
-            or _overlap(writes_1, reads_2 | writes_2) or _overlap(reads_1, writes_2))
+def _blind_text(statement, parameters):
+    """``statement`` as text with every local name but ``parameters`` written ``V``."""
+    return " ".join(token for _, token in _blind_tokens(ast.unparse(statement), parameters))
+
+
+def _parameters(tree):
+    """The parameter names of every function defined in ``tree`` (a frozenset)."""
+    return frozenset(node.arg for node in ast.walk(tree) if isinstance(node, ast.arg))
+
+
+def _depends(first, second):
+    """Whether a statement must stay after an earlier one, given the places each reads and writes
+    (:func:`_reads_writes`; None for control flow, which nothing moves past)."""
+    if first is None or second is None:
+        return True
+    (reads_1, writes_1), (reads_2, writes_2) = first, second
+    return not (writes_1 and writes_2) or _overlap(writes_1, reads_2 | writes_2) or _overlap(reads_1, writes_2)
 
 
 def _overlap(places, others):
@@ -255,27 +242,23 @@ _FIELD = re.compile(r"\{[^{}]*\}")
 _SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENDMARKER, tokenize.ENCODING}
 
 
-def _renamed_tokens(code, blind=False):
-    """Tokens of ``code``: layout as ``{ } ;``, comments gone, each local name replaced by ``v<i>``
-    (its rank of first appearance), or by ``V`` when ``blind``; attribute names, keywords,
-    builtins and ``np``/``math``/``copy`` kept."""
-    return [token for _, token in _located_tokens(code, blind)]
-
-
-def _located_tokens(code, blind):
-    names, out = {}, []
+def _blind_tokens(code, kept=frozenset()):
+    """``(line, token)`` of each token of ``code``: layout as ``{ } ;``, comments gone, every name
+    ``V`` (in f-strings too) but the ``kept`` ones, attribute names, keywords, builtins and
+    ``np``/``math``/``copy``. Code that does not tokenize: the tokens read, then word by word."""
+    out = []
     try:
         for token in tokenize.generate_tokens(io.StringIO(code).readline):
             if token.type in _SKIPPED:
                 continue
             text = _LAYOUT.get(token.type, token.string)
-            if blind and token.type == tokenize.STRING and text[:2].lower() in ("f'", 'f"', "rf", "fr"):
+            if token.type == tokenize.STRING and text[:2].lower() in ("f'", 'f"', "rf", "fr"):
                 text = _FIELD.sub("{}", text)  # what an f-string formats is names too
-            if token.type == tokenize.NAME and text not in KEPT_NAMES and not keyword.iskeyword(text) \
-                    and not (out and out[-1][1] == "."):
-                text = "V" if blind else names.setdefault(text, f"v{len(names)}")
+            if token.type == tokenize.NAME and text not in KEPT_NAMES and text not in kept \
+                    and not keyword.iskeyword(text) and not (out and out[-1][1] == "."):
+                text = "V"
             out.append((token.start[0] - 1, text))
-    except (tokenize.TokenError, SyntaxError):  # the tokens read so far, then the rest word by word
+    except (tokenize.TokenError, SyntaxError):
         done = out[-1][0] if out else -1
         out += [(line, word) for line, text in enumerate(code.splitlines()) if line > done for word in text.split()]
     return out
@@ -284,7 +267,7 @@ def _located_tokens(code, blind):
 def _line_keys(code):
     """``{line number: name-blind text}`` of the lines of ``code`` with at least K tokens."""
     lines = {}
-    for line, token in _located_tokens(code, blind=True):
+    for line, token in _blind_tokens(code):
         if token not in _LAYOUT.values():
             lines.setdefault(line, []).append(token)
     return {line: " ".join(tokens) for line, tokens in lines.items() if len(tokens) >= K}
