@@ -27,8 +27,10 @@ import functools
 import hashlib
 import io
 import keyword
+import math
 import re
 import tokenize
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,12 +97,9 @@ def class_pairs(answers, template):
     boilerplate = set().union(*(cell_prints(cell, code) for cell, code in template.items()))
     prints = [set().union(*(cell_prints(cell, code) for cell, code in answers[s].items())) - boilerplate
               for s in students]
-    holds, weights = _weighted_incidence(prints)
-    shared_weight = (holds * weights) @ holds.T  # (n, n): weight of the fingerprints both hold
-    own = np.diag(shared_weight)
+    own, shared_weight, shared = _rare_overlaps(prints)
     union = own[:, None] + own[None, :] - shared_weight
     similarity = np.divide(shared_weight, union, out=np.zeros_like(union), where=union > 0)
-    shared = holds @ holds.T
     upper = np.triu_indices(len(students), k=1)
     flagged = flag_rule(similarity[upper], shared[upper])
     pairs = [Pair(students[a], students[b], float(similarity[a, b]), int(shared[a, b]), bool(flag))
@@ -125,22 +124,32 @@ def shared_lines(code, other, template):
     return {line for line, key in _line_keys(code).items() if key in theirs}
 
 
-def _weighted_incidence(prints):
-    """``(holds, weights)``: holds (n, f) 0/1 of the rare fingerprints each student holds, and
-    their weights (f,), log(n / df); fingerprints held by more than COMMON_SHARE of n are dropped."""
+def _rare_overlaps(prints):
+    """``(own, shared_weight, shared)`` for the fingerprint sets ``prints`` of n students: the
+    weight of each one's rare fingerprints (n,), the weight (n, n) and the number (n, n) of those
+    each pair holds both. A fingerprint held by more than COMMON_SHARE of n is dropped; the others
+    weigh log(n / holders). Fingerprints with the same holders are added up first, so a long copied
+    passage costs one update of the matrices, not one per fingerprint."""
     n = len(prints)
-    counts = {}
-    for held in prints:
+    holders = defaultdict(list)
+    for student, held in enumerate(prints):
         for fingerprint in held:
-            counts[fingerprint] = counts.get(fingerprint, 0) + 1
-    limit = max(2, COMMON_SHARE * n)
-    rare = {fingerprint: column for column, fingerprint in
-            enumerate(f for f, count in counts.items() if count <= limit)}
-    holds = np.zeros((n, len(rare)))
-    for row, held in enumerate(prints):
-        holds[row, [rare[f] for f in held if f in rare]] = 1.0
-    weights = np.log(max(n, 2) / np.maximum(holds.sum(axis=0), 1))
-    return holds, weights
+            holders[fingerprint].append(student)
+    own, groups = np.zeros(n), defaultdict(lambda: [0.0, 0])
+    for group in holders.values():
+        if len(group) > max(2, COMMON_SHARE * n):
+            continue
+        weight = math.log(max(n, 2) / len(group))
+        own[group] += weight
+        if len(group) > 1:
+            groups[tuple(group)][0] += weight
+            groups[tuple(group)][1] += 1
+    shared_weight, shared = np.zeros((n, n)), np.zeros((n, n), dtype=int)
+    for group, (weight, count) in groups.items():
+        block = np.ix_(group, group)
+        shared_weight[block] += weight
+        shared[block] += count
+    return own, shared_weight, shared
 
 
 def _drop_docstrings(tree):
@@ -172,13 +181,24 @@ def _canonical_block(body, parameters):
     if not 1 < len(body) <= MAX_REORDERED:
         return body
     uses = [None if isinstance(s, _BARRIERS) else _reads_writes(s) for s in body]
-    after = [{i for i in range(j) if _depends(uses[i], uses[j])} for j in range(len(body))]
+    waits_for = [0] * len(body)  # how many earlier statements each must follow
+    followers = [[] for _ in body]
+    for j in range(len(body)):
+        for i in range(j):
+            if _depends(uses[i], uses[j]):
+                waits_for[j] += 1
+                followers[i].append(j)
     key = functools.cache(lambda j: _blind_text(body[j], parameters))  # only ties need it; rarely a compound one
-    order = []
-    while len(order) < len(body):
-        ready = [j for j in range(len(body)) if j not in order and after[j] <= set(order)]
-        order.append(min(ready, key=key) if len(ready) > 1 else ready[0])
-    return [body[j] for j in order]
+    ready, order = [j for j in range(len(body)) if not waits_for[j]], []
+    while ready:
+        chosen = min(ready, key=key) if len(ready) > 1 else ready[0]
+        ready.remove(chosen)
+        order.append(body[chosen])
+        for j in followers[chosen]:
+            waits_for[j] -= 1
+            if not waits_for[j]:
+                ready.append(j)
+    return order
 
 
 def _blind_text(statement, parameters):
