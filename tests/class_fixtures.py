@@ -132,21 +132,9 @@ def update_parameters_with_nesterov(parameters, grads, v, beta, learning_rate):
 '''
 
 
-# 02's two short exercises, written five ways: few forms exist, so some lines are bound to coincide.
+# 02's two short exercises, written four more ways beside the reference and tests/correct_variants.py:
+# few forms exist, so some lines are bound to coincide.
 EWA_CLASS = {
-    "ref": '''
-def ewa(theta, beta):
-    theta = np.asarray(theta, dtype=float)
-    v = np.empty_like(theta)
-    previous = 0.0
-    for t in range(len(theta)):
-        previous = beta * previous + (1 - beta) * theta[t]
-        v[t] = previous
-    return v
-
-def effective_window(beta):
-    return 1.0 / (1.0 - beta)
-''',
     "appender": '''
 def ewa(theta, beta):
     averages = []
@@ -158,18 +146,6 @@ def ewa(theta, beta):
 
 def effective_window(beta):
     return 1 / (1 - beta)
-''',
-    "preallocated": '''
-def ewa(theta, beta):
-    v = np.zeros(len(theta))
-    previous = 0
-    for t in range(len(theta)):
-        previous = beta * previous + (1 - beta) * theta[t]
-        v[t] = previous
-    return v
-
-def effective_window(beta):
-    return (1 - beta) ** -1
 ''',
     "closed_form": '''
 def ewa(theta, beta):
@@ -210,8 +186,11 @@ def effective_window(beta):
 
 
 def ewa_class():
-    """``{student: {grade_id: code}}``: 02's class, five ways of writing it and one copy."""
-    return {student: split_functions(code) for student, code in EWA_CLASS.items()}
+    """``{student: {grade_id: code}}``: 02's class, six ways of writing it and one copy (``copier``
+    rewrote ``appender``'s answers)."""
+    reference = reference_answers(EWA_ASSIGNMENT)
+    return {"ref": reference, "preallocated": {cell: code for cell, code in variant_answers().items() if cell in reference},
+            **{student: split_functions(code) for student, code in EWA_CLASS.items()}}
 
 
 def reference_answers(assignment=ASSIGNMENT):
