@@ -238,7 +238,7 @@ def write_class(root, answers, assignment=ASSIGNMENT,
     """An output folder at ``root`` for ``answers`` (``{student: {grade_id: code}}``), as autograde
     leaves it: source/, autograded/ notebooks, grades.csv and grades_by_cell.csv. Every third
     student fails the assignment's last test cell, with the ``mistakes`` in turn."""
-    nb = _source()
+    nb = _source(assignment)
     (root / "source" / assignment).mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source_notebook(assignment), root / "source" / assignment / f"{assignment}.ipynb")
     points = max_scores(assignment)

@@ -121,7 +121,7 @@ def _assignment_view(folder, name):
 
 def _test_cells(rows):
     """The assignment's test cells, the one that cost the class most points first, each with its
-    mistakes, the most common first."""
+    mistakes, the most common first (a named one before "cause not named" when as common)."""
     cells, failed = {}, defaultdict(lambda: defaultdict(set))
     for row in rows:
         cell = cells.setdefault(row["grade_id"], TestCell(row["grade_id"]))
@@ -133,7 +133,7 @@ def _test_cells(rows):
     for grade_id, by_mistake in failed.items():
         cell = cells[grade_id]
         cell.mistakes = sorted((Mistake(key, _sentence(grade_id, key), sorted(students), len(students) / cell.graded)
-                                for key, students in by_mistake.items()), key=lambda m: (-len(m.students), m.key))
+                                for key, students in by_mistake.items()), key=lambda m: (-len(m.students), not m.key, m.key))
     return sorted(cells.values(), key=lambda c: (-c.points_lost, c.grade_id))
 
 

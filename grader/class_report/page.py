@@ -40,7 +40,7 @@ def render_page(views, student_table, problems, links):
              f"<title>Class report</title><style>{STYLE}</style></head><body>",
              f"<h1>Class report</h1><p>Made {made} from this folder's grades.csv, grades_by_cell.csv, "
              f"autograded notebooks and source/. Assignments: {len(views)}; students: {len(student_table[1])}.</p>",
-             _problems(problems)]
+             _problems(problems), _at_a_glance(views)]
     parts += [_assignment(view, links) for view in views]
     parts += [_students(*student_table), "</body></html>\n"]
     return "".join(parts)
@@ -55,6 +55,24 @@ def _problems(problems):
         return ""
     items = "".join(f"<li>{_e(p)}</li>" for p in problems)
     return f'<div class="problems"><p>What could not be read (left out of this report):</p><ul>{items}</ul></div>'
+
+
+def _at_a_glance(views):
+    """One row per assignment: its mean score, the test cell that cost most points and its most common mistake."""
+    rows = []
+    for view in views:
+        mean = f"{sum(view.scores) / len(view.scores):.0%}" if view.scores else ""
+        worst = next((cell for cell in view.cells if cell.points_lost > 0), None)
+        mistake = worst.mistakes[0] if worst and worst.mistakes else None
+        rows.append(f'<tr><td><a href="#{_e(view.name)}">{_e(view.name)}</a></td><td class="n">{len(view.scores)}</td>'
+                    f'<td class="n">{mean}</td><td>{_e(worst.grade_id) if worst else "none failed"}</td>'
+                    f"<td>{_e(mistake.sentence) + f' ({_students_count(mistake)})' if mistake else ''}</td></tr>")
+    return ("<h2>At a glance</h2><table><tr><th>assignment</th><th>graded</th><th>mean score</th>"
+            "<th>test cell that cost most points</th><th>its most common mistake</th></tr>" + "".join(rows) + "</table>")
+
+
+def _students_count(mistake):
+    return f"{len(mistake.students)} student{'s' * (len(mistake.students) != 1)}"
 
 
 def _assignment(view, links):

@@ -61,9 +61,9 @@ def answer_tokens(code):
     """The normalised tokens of one answer cell's ``code`` (str): a list of str."""
     try:
         tree = ast.parse(code)
-        _drop_docstrings(tree)
         tree.body = _canonical_block(tree.body, frozenset())
-        return [token for _, token in _blind_tokens(ast.unparse(tree), _parameters(tree))]
+        functions = [s for s in tree.body if isinstance(s, ast.FunctionDef)]
+        return [token for _, token in _blind_tokens(ast.unparse(tree), frozenset().union(*map(_parameters, functions)))]
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return [token for _, token in _blind_tokens(code)]  # code that does not parse: its tokens as written
 
@@ -101,9 +101,10 @@ def class_pairs(answers, template):
     union = own[:, None] + own[None, :] - shared_weight
     similarity = np.divide(shared_weight, union, out=np.zeros_like(union), where=union > 0)
     upper = np.triu_indices(len(students), k=1)
-    flagged = flag_rule(similarity[upper], shared[upper])
-    pairs = [Pair(students[a], students[b], float(similarity[a, b]), int(shared[a, b]), bool(flag))
-             for a, b, flag in zip(*upper, flagged)]
+    scores, counts = similarity[upper], shared[upper]
+    flagged = flag_rule(scores, counts)
+    pairs = [Pair(students[a], students[b], score, count, flag) for a, b, score, count, flag  # plain Python values
+             in zip(upper[0].tolist(), upper[1].tolist(), scores.tolist(), counts.tolist(), flagged.tolist())]
     return sorted(pairs, key=lambda p: (-p.similarity, p.student_a, p.student_b))
 
 
@@ -152,15 +153,10 @@ def _rare_overlaps(prints):
     return own, shared_weight, shared
 
 
-def _drop_docstrings(tree):
-    """Remove bare string statements (docstrings) from every block of ``tree``, in place."""
-    for node in ast.walk(tree):
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                kept = [s for s in block if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
-                                                 and isinstance(s.value.value, str))]
-                setattr(node, field, kept or [ast.Pass()])
+def _docstring(statement):
+    """Whether ``statement`` is a bare string (a docstring, or a comment written as one)."""
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+        and isinstance(statement.value.value, str)
 
 
 _BARRIERS = (ast.Return, ast.Raise, ast.Break, ast.Continue, ast.If, ast.For, ast.While, ast.With, ast.Try,
@@ -168,16 +164,19 @@ _BARRIERS = (ast.Return, ast.Raise, ast.Break, ast.Continue, ast.If, ast.For, as
 
 
 def _canonical_block(body, parameters):
-    """The statements of ``body`` (a list of ast.stmt) in canonical order, nested blocks too: a
-    statement may move past another only if neither writes what the other reads or writes, and
-    neither is control flow; among the statements free to go next, the text decides, with local
-    names blind and the ``parameters`` of the enclosing functions (the template's) kept."""
+    """The statements of ``body`` (a list of ast.stmt) in canonical order, nested blocks too, bare
+    strings (docstrings) left out: a statement may move past another only if neither writes what
+    the other reads or writes, and neither is control flow; among the statements free to go next,
+    the text decides, with local names blind and the ``parameters`` of the enclosing functions (the
+    template's) kept."""
+    body = [statement for statement in body if not _docstring(statement)] or [ast.Pass()]
     for statement in body:
         inner = parameters | _parameters(statement) if isinstance(statement, ast.FunctionDef) else parameters
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(statement, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                setattr(statement, field, _canonical_block(block, inner))
+        for holder in [statement, *getattr(statement, "handlers", ())]:
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(holder, field, None)
+                if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                    setattr(holder, field, _canonical_block(block, inner))
     if not 1 < len(body) <= MAX_REORDERED:
         return body
     uses = [None if isinstance(s, _BARRIERS) else _reads_writes(s) for s in body]
@@ -206,9 +205,9 @@ def _blind_text(statement, parameters):
     return " ".join(token for _, token in _blind_tokens(ast.unparse(statement), parameters))
 
 
-def _parameters(tree):
-    """The parameter names of every function defined in ``tree`` (a frozenset)."""
-    return frozenset(node.arg for node in ast.walk(tree) if isinstance(node, ast.arg))
+def _parameters(function):
+    """The parameter names of ``function`` (an ast.FunctionDef), a frozenset."""
+    return frozenset(node.arg for node in ast.walk(function.args) if isinstance(node, ast.arg))
 
 
 def _depends(first, second):
@@ -229,15 +228,16 @@ def _overlap(places, others):
 
 def _reads_writes(statement):
     """The places ``statement`` reads and writes (two sets of ``(name, key)``): ``v["dW1"]`` is the
-    place ``("v", "'dW1'")``, a bare name ``("v", None)``; a comprehension's own names are left out.
+    place ``("v", <the key's syntax tree as text>)``, a bare name ``("v", None)``; a comprehension's own names are left out.
     A call may change what it is given and the object whose method it is, so those names count as
     written too, unless the callee is a builtin or NumPy's, math's or copy's."""
-    scoped = {n.id for c in ast.walk(statement) if isinstance(c, ast.comprehension)
-              for n in ast.walk(c.target) if isinstance(n, ast.Name)}
+    nodes = list(ast.walk(statement))
+    scoped = {n.id for c in nodes if isinstance(c, ast.comprehension) for n in ast.walk(c.target)
+              if isinstance(n, ast.Name)}
     reads, writes, keyed = set(), set(), set()
-    for node in ast.walk(statement):
+    for node in nodes:
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id not in scoped:
-            place = (node.value.id, ast.unparse(node.slice))
+            place = (node.value.id, ast.dump(node.slice, annotate_fields=False))
             (writes if isinstance(node.ctx, (ast.Store, ast.Del)) else reads).add(place)
             keyed.add(id(node.value))
         elif isinstance(node, ast.Name) and node.id not in scoped and id(node) not in keyed:
