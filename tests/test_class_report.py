@@ -89,6 +89,8 @@ def test_a_folder_with_missing_edited_and_garbage_files_gets_a_report_that_names
     assert "<img" not in page and "9 / 7" not in page
     assert "Traceback" not in capsys.readouterr().err
     assert grader_main(["report", str(tmp_path / "nowhere")]) == 2
+    assert grader_main(["report", str(tmp_path), "--out", str(tmp_path / "grades.csv")]) == 2
+    assert "must be an .html file" in capsys.readouterr().err and (tmp_path / "grades.csv").read_text().startswith("assignment")
 
 
 def test_a_report_that_fails_after_grading_is_one_line_and_no_exception(tmp_path, capsys):

@@ -17,8 +17,8 @@ from grader.class_report.page import render_page
 from grader.class_report.similarity import class_pairs
 from grader.grading.judge import mistake_sentence
 from grader.records.atomic import replacing
-from grader.records.report import clean_field, refresh_reports, write_csv
-from grader.records.store import FolderBusy, RECORDS
+from grader.records.report import clean_field, write_csv, write_reports
+from grader.records.store import FolderBusy, load_records, only_writer, RECORDS
 from grader.status import Status
 
 MISTAKE_COLUMNS = ["assignment", "grade_id", "mistake", "students", "share", "examples"]
@@ -40,7 +40,7 @@ class Mistake:
 
 
 @dataclass
-class TestCell:
+class CellStats:
     """One test cell of an assignment: how many were graded on it, passed it, and the points lost."""
 
     grade_id: str
@@ -89,18 +89,22 @@ def report_after_grading(out):
 
 def run_report(args):
     """CLI entry: 0 when the report is written; 2 with one line on stderr when it cannot be."""
-    grades_dir = args.grades_dir
+    grades_dir, out = args.grades_dir, args.out
     if not grades_dir.is_dir():
         print(f"grader report: {grades_dir} is not a folder; give the --out folder of autograde", file=sys.stderr)
         return 2
+    if out and (out.suffix.lower() != ".html" or (grades_dir / "feedback").resolve() in out.resolve().parents):
+        print(f"grader report: --out {out} must be an .html file outside the feedback pages", file=sys.stderr)
+        return 2
     try:
-        if (grades_dir / RECORDS).is_dir():
-            refresh_reports(grades_dir)  # gradebook.db's scores now, manual grades included
-        problems = class_report(grades_dir, args.out)
+        with only_writer(grades_dir):  # as at the end of a run: no autograde writes the folder meanwhile
+            if (grades_dir / RECORDS).is_dir():
+                write_reports(grades_dir, load_records(grades_dir).values())  # gradebook.db's scores, manual grades too
+            problems = class_report(grades_dir, out)
     except (OSError, FolderBusy) as error:
         print(f"grader report: {clean_field(error, 200)}", file=sys.stderr)
         return 2
-    print(f"class report written to {args.out or grades_dir / 'report.html'}, with mistakes.csv and "
+    print(f"class report written to {out or grades_dir / 'report.html'}, with mistakes.csv and "
           f"similarity.csv in {grades_dir}" + (f"; {len(problems)} files or rows could not be read (listed on the page)"
                                               if problems else ""))
     return 0
@@ -124,7 +128,7 @@ def _test_cells(rows):
     mistakes, the most common first (a named one before "cause not named" when as common)."""
     cells, failed = {}, defaultdict(lambda: defaultdict(set))
     for row in rows:
-        cell = cells.setdefault(row["grade_id"], TestCell(row["grade_id"]))
+        cell = cells.setdefault(row["grade_id"], CellStats(row["grade_id"]))
         cell.graded += 1
         cell.passed += row["score"] >= row["max_score"]
         cell.points_lost += row["max_score"] - row["score"]
