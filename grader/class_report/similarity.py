@@ -19,6 +19,10 @@ The flagging rule (:func:`flag_rule`): a pair is flagged when its similarity is 
 :data:`FLOOR`, above the median of the assignment's pairs by :data:`MAD_FACTOR` median absolute
 deviations, and the two share at least :data:`MIN_SHARED` rare fingerprints. Similar is not proof:
 two students who wrote the same uncommon form independently look exactly like a copy.
+
+Not copydetect: its winnowing is the same few lines, but it tokenizes with pygments, so it knows
+no statement order, and it weighs no fingerprint by the class; its highlighting marks its own
+tokens, which after this normalisation no longer line up with what the student wrote.
 """
 
 import ast
