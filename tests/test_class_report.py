@@ -74,7 +74,8 @@ def test_a_folder_with_missing_edited_and_garbage_files_gets_a_report_that_names
         {**row, "assignment": ASSIGNMENT, "student_id": "<img src=x onerror=alert(1)>", "score": 1, "max_score": 7},
         {**row, "assignment": ASSIGNMENT, "student_id": "zed", "score": "lots", "max_score": 7},
         {**row, "assignment": "../../etc", "student_id": "zed", "score": 1, "max_score": 7},
-        {**row, "assignment": ASSIGNMENT, "student_id": "zoe", "score": 9, "max_score": 7, "status": "graded"}])
+        {**row, "assignment": ASSIGNMENT, "student_id": "zoe", "score": 9, "max_score": 7, "status": "graded"},
+        {**row, "assignment": ASSIGNMENT, "student_id": "eve <b>", "score": 0, "max_score": 7, "status": "invalid_student_id"}])
     assert grader_main(["report", str(tmp_path)]) == 0
     page = (tmp_path / "report.html").read_text()
     for problem in ("dana/04_momentum/04_momentum.ipynb: not a JSON notebook",
@@ -86,7 +87,9 @@ def test_a_folder_with_missing_edited_and_garbage_files_gets_a_report_that_names
                     "score or max_score is not a number", "&#x27;../../etc&#x27; is not a valid name",
                     "score 9 is not between 0 and max_score 7"):
         assert problem in page
-    assert "<img" not in page and "9 / 7" not in page
+    assert "<img" not in page and "9 / 7" not in page and "eve &lt;b&gt;" not in page and "eve <b>" not in page
+    assert ("1 rows for no valid student or assignment of the course, collect's verdicts on what it found "
+            "(invalid_student_id: 1)") in page
     assert "Traceback" not in capsys.readouterr().err
     assert grader_main(["report", str(tmp_path / "nowhere")]) == 2
     assert grader_main(["report", str(tmp_path), "--out", str(tmp_path / "grades.csv")]) == 2

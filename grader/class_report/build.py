@@ -72,7 +72,7 @@ def class_report(grades_dir, out=None):
     views = [_assignment_view(folder, name) for name in sorted({row["assignment"] for row in folder.grades})]
     links = os.path.relpath(grades_dir, out.resolve().parent)
     with replacing(out) as partial:
-        partial.write_text(render_page(views, _student_table(folder.grades), folder.problems, links), encoding="utf-8")
+        partial.write_text(render_page(views, _student_table(folder.grades), folder, links), encoding="utf-8")
     write_csv(grades_dir / "mistakes.csv", MISTAKE_COLUMNS, _mistake_rows(views))
     write_csv(grades_dir / "similarity.csv", SIMILARITY_COLUMNS, _similarity_rows(views))
     return folder.problems
@@ -111,16 +111,17 @@ def run_report(args):
 
 
 def _assignment_view(folder, name):
+    """The :class:`AssignmentView` of assignment ``name``: its test cells and similarity from its
+    graded submissions only (an invalid notebook failing every cell says nothing of a misconception)."""
     grades = [row for row in folder.grades if row["assignment"] == name]
-    graded = sorted(row["student_id"] for row in grades if row["status"] == Status.GRADED)
+    graded = {row["student_id"] for row in grades if row["status"] == Status.GRADED}
     scores = [row["score"] / row["max_score"] for row in grades
               if row["status"] == Status.GRADED and row["max_score"] > 0]
-    answers = folder.answers(name, graded) if len(graded) > 1 else {}
+    answers = folder.answers(name, sorted(graded)) if len(graded) > 1 else {}
     template = folder.template(name) if answers else {}
     pairs = class_pairs(answers, template) if len(answers) > 1 else []
-    return AssignmentView(name, Counter(row["status"] for row in grades), scores,
-                          _test_cells([row for row in folder.cells if row["assignment"] == name]),
-                          pairs, answers, template)
+    cells = _test_cells([row for row in folder.cells if row["assignment"] == name and row["student_id"] in graded])
+    return AssignmentView(name, Counter(row["status"] for row in grades), scores, cells, pairs, answers, template)
 
 
 def _test_cells(rows):

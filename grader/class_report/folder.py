@@ -13,15 +13,18 @@ import math
 import os
 import re
 import stat
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.intake.identity import valid_student_id
 from grader.records.report import CELL_COLUMNS, clean_field, GRADE_COLUMNS
+from grader.status import GRADING_STATUSES, Status
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the grader's own cap on a notebook; a CSV of 2,400 rows is ~1 MB
 MAX_ANSWER_CHARS = 100_000  # the rebuild step's cap on an answer cell
 MAX_PROBLEMS = 200
+_COLLECT_VERDICTS = set(Status) - set(GRADING_STATUSES)  # given without grading, to whatever collect found
 _SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*", re.MULTILINE | re.DOTALL)
 
 
@@ -30,12 +33,15 @@ class ClassFolder:
     """An output folder as the report sees it.
 
     ``grades``: rows of grades.csv (``score`` and ``max_score`` floats); ``cells``: rows of
-    grades_by_cell.csv (the same); ``problems``: one line per file or row that could not be read.
+    grades_by_cell.csv (the same); ``unplaced``: per status, the rows of grades.csv that name no
+    valid student or assignment of the course because collect found none (``invalid_student_id``,
+    ``unknown_assignment``, ...: a folder's own name); ``problems``: one line per file or row that could not be read.
     """
 
     root: Path
     grades: list = field(default_factory=list)
     cells: list = field(default_factory=list)
+    unplaced: Counter = field(default_factory=Counter)
     problems: list = field(default_factory=list)
 
     def note(self, problem):
@@ -121,7 +127,11 @@ def _rows(folder, name, columns):
     try:
         for line, raw in enumerate(reader, start=2):
             row = {column: clean_field(raw.get(column) or "") for column in columns}
-            problem = _row_problem(row)
+            problem = _name_problem(row) or (row.get("status") == Status.UNKNOWN_ASSIGNMENT and "no such assignment")
+            if problem and row.get("status") in _COLLECT_VERDICTS and not _number_problem(row):
+                folder.unplaced[row["status"]] += 1
+                continue
+            problem = problem or _number_problem(row)
             if problem:
                 folder.note(f"{name} line {line}: {problem}; left out")
                 continue
@@ -131,11 +141,15 @@ def _rows(folder, name, columns):
     return rows
 
 
-def _row_problem(row):
+def _name_problem(row):
     if not valid_student_id(row["student_id"]):
         return f"student id {row['student_id'][:40]!r} is not a valid id"
     if not valid_student_id(row["assignment"]):
         return f"assignment {row['assignment'][:40]!r} is not a valid name"
+    return None
+
+
+def _number_problem(row):
     try:
         score, top = float(row["score"]), float(row["max_score"])
     except ValueError:

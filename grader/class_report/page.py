@@ -31,16 +31,17 @@ svg text { font: 12px system-ui, sans-serif; }
 """
 
 
-def render_page(views, student_table, problems, links):
+def render_page(views, student_table, folder, links):
     """The whole page (str): ``views`` (build.AssignmentView), ``student_table`` ((assignments,
-    rows) of build._student_table), ``problems`` (lines), ``links`` (the output folder, relative to the page)."""
+    rows) of build._student_table), ``folder`` (folder.ClassFolder: what could not be read, the rows
+    for no student), ``links`` (the output folder, relative to the page)."""
     made = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
              f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
              f"<title>Class report</title><style>{STYLE}</style></head><body>",
              f"<h1>Class report</h1><p>Made {made} from this folder's grades.csv, grades_by_cell.csv, "
              f"autograded notebooks and source/. Assignments: {len(views)}; students: {len(student_table[1])}.</p>",
-             _problems(problems), _at_a_glance(views)]
+             _problems(folder.problems), _at_a_glance(views), _unplaced(folder.unplaced)]
     parts += [_assignment(view, links) for view in views]
     parts += [_students(*student_table), "</body></html>\n"]
     return "".join(parts)
@@ -55,6 +56,14 @@ def _problems(problems):
         return ""
     items = "".join(f"<li>{_e(p)}</li>" for p in problems)
     return f'<div class="problems"><p>What could not be read (left out of this report):</p><ul>{items}</ul></div>'
+
+
+def _unplaced(counts):
+    if not counts:
+        return ""
+    listed = ", ".join(f"{_e(status)}: {count}" for status, count in counts.most_common())
+    return (f"<p>grades.csv also has {sum(counts.values())} rows for no valid student or assignment of the course, collect's "
+            f"verdicts on what it found ({listed}); their reasons are in grades.csv.</p>")
 
 
 def _at_a_glance(views):
@@ -84,22 +93,23 @@ def _assignment(view, links):
             f"<h3>Similar answers</h3>{_similarity(view, links)}</section>")
 
 
-def _histogram(scores, bins=10, width=520, height=160):
+def _histogram(scores, bins=10, width=520, height=170, top_margin=32, bottom_margin=25):
     """Inline SVG: how many graded submissions scored in each tenth of the maximum."""
     if not scores:
         return "<p>No graded submission.</p>"
     counts = [0] * bins
     for score in scores:
         counts[min(int(score * bins), bins - 1)] += 1
-    top, bar = max(counts), (width - 40) / bins
-    bars = "".join(
-        f'<rect x="{30 + i * bar:.1f}" y="{height - 25 - (height - 45) * c / top:.1f}" width="{bar - 3:.1f}" '
-        f'height="{(height - 45) * c / top:.1f}" fill="#4a7bb7"><title>{c} submissions</title></rect>'
-        f'<text x="{30 + (i + .5) * bar:.1f}" y="{height - 28 - (height - 45) * c / top:.1f}" text-anchor="middle">'
-        f'{c or ""}</text><text x="{30 + i * bar:.1f}" y="{height - 8}">{i * 100 // bins}%</text>'
-        for i, c in enumerate(counts))
+    bar, tallest = (width - 40) / bins, height - top_margin - bottom_margin
+    bars = []
+    for i, count in enumerate(counts):
+        size, x = tallest * count / max(counts), 30 + i * bar
+        bars.append(f'<rect x="{x:.1f}" y="{height - bottom_margin - size:.1f}" width="{bar - 3:.1f}" height="{size:.1f}" '
+                    f'fill="#4a7bb7"/><text x="{x + bar / 2:.1f}" y="{height - bottom_margin - size - 3:.1f}" '
+                    f'text-anchor="middle">{count or ""}</text><text x="{x:.1f}" y="{height - 8}">{i * 100 // bins}%</text>')
     return (f'<svg width="{width}" height="{height}" role="img" aria-label="score distribution">'
-            f'<text x="30" y="12">{len(scores)} graded submissions by score (share of the maximum)</text>{bars}</svg>')
+            f'<text x="30" y="12">{len(scores)} graded submissions by score (share of the maximum)</text>'
+            f'{"".join(bars)}</svg>')
 
 
 def _pass_rates(cells, width=720, row=22, label=330):
