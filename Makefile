@@ -55,9 +55,10 @@ demo: $(INSTALLED) sandbox-deps
 	$(BIN)/python -m grader autograde demo/submissions --out demo/grades
 	@cat demo/grades/grades.csv; echo "feedback: demo/grades/feedback/"
 
-## bench: course execution time; per assignment plain nbgrader vs --jobs 1/2 vs a 2-worker Dask cluster, a profile and the scaling model, side by side; the mistake engine on the held-out mistakes (--mistakes-only: that alone)
+## bench: course execution time; per assignment plain nbgrader vs --jobs 1/2 vs a 2-worker Dask cluster, a profile and the scaling model, side by side; the mistake engine on the held-out mistakes (--mistakes-only: that alone); the class report for 2,400 submissions
 bench: $(INSTALLED) sandbox-deps
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/class_report_bench.py
 
 # pip 25.1 and later show a progress bar while installing, not only while downloading.
 $(LAB_INSTALLED): requirements-lab.txt pyproject.toml

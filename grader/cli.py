@@ -1,4 +1,4 @@
-"""Command line: ``python -m grader {release,autograde,export,workspace,worker}``."""
+"""Command line: ``python -m grader {release,autograde,report,export,workspace,worker}``."""
 
 import argparse
 import sys
@@ -49,6 +49,12 @@ def _autograde(args):
             print(f"grader: {error}", file=sys.stderr)
             return 2
     return autograde_command(args)
+
+
+def _report(args):
+    from grader.class_report.build import run_report
+
+    return run_report(args)
 
 
 def _worker(args):
@@ -145,6 +151,15 @@ def build_parser():
                         "at most one per core)")
     _add_cluster_options(worker, "this worker's")
     worker.set_defaults(run=_worker)
+
+    report = commands.add_parser(
+        "report", help="the class report of an output folder: report.html, mistakes.csv, similarity.csv",
+        description="What the class got wrong and which answers are alike: GRADES_DIR/report.html (or --out), "
+                    "mistakes.csv and similarity.csv in GRADES_DIR. autograde writes them too, after every run. "
+                    "Similar, not proof.")
+    report.add_argument("grades_dir", type=Path, metavar="GRADES_DIR", help="the --out folder of autograde")
+    report.add_argument("--out", type=Path, metavar="FILE", help="default: GRADES_DIR/report.html")
+    report.set_defaults(run=_report)
 
     add_export_command(commands)
     return parser

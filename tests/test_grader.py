@@ -297,6 +297,8 @@ def test_hostile_student_ids_get_one_clean_row_each_and_stay_out_of_the_gradeboo
         students = {student.id for student in gb.students}
     assert students and all(re.fullmatch(r"[A-Za-z0-9_.@+-]+", student) for student in students)
     assert "correct" in students
+    report = (corpus["out"] / "report.html").read_text()  # the class report counts them, names none of them
+    assert f"invalid_student_id: {len(HOSTILE_IDS)}" in report and "mallory" not in report and "HYPERLINK" not in report
 
 
 def test_a_formula_named_assignment_folder_is_reported_harmlessly(corpus):

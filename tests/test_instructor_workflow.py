@@ -118,6 +118,19 @@ def test_output_folder_has_nbgraders_course_layout(graded_class):
     assert not list(out.glob(".work-*"))
 
 
+def test_the_run_writes_the_class_report_of_what_it_graded(graded_class, tmp_path):
+    out = _copy_out(graded_class, tmp_path)
+    (out / "report.html").unlink()
+    assert grader_main(["report", str(out)]) == 0  # grades.csv rebuilt from records/ and gradebook.db, then the report
+    mistakes = _read_csv(out / "mistakes.csv")
+    assert {m["assignment"] for m in mistakes} == {ASSIGNMENT}
+    assert {"ben", "cy", "eve"} <= {s for m in mistakes for s in m["examples"].split()}  # ada and dee passed every cell
+    pairs = _read_csv(out / "similarity.csv")
+    assert len(pairs) == 10 and {(p["student_a"], p["student_b"]) for p in pairs if p["flagged"] == "yes"} <= {("ada", "dee")}
+    page = (out / "report.html").read_text()
+    assert "What could not be read" not in page and f'href="./feedback/ben/{ASSIGNMENT}/{ASSIGNMENT}.html"' in page
+
+
 def test_formgrader_lists_the_graded_submissions(graded_class):
     from grader.course import nbgrader_api
 

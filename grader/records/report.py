@@ -49,8 +49,8 @@ def write_reports(out, records):
                               "nbgrader_score": _number(cell["nbgrader_score"]), "judge": cell["judge"],
                               "mistake": cell.get("mistake", "")})
     try:
-        _write_csv(out / "grades.csv", GRADE_COLUMNS, rows)
-        _write_csv(out / "grades_by_cell.csv", CELL_COLUMNS, cell_rows)
+        write_csv(out / "grades.csv", GRADE_COLUMNS, rows)
+        write_csv(out / "grades_by_cell.csv", CELL_COLUMNS, cell_rows)
     except OSError as error:
         # A full disk must not lose the grades of this run: they go to the terminal instead.
         print(f"grader: could not write the reports in {out} ({error}); the grades follow", file=sys.stderr)
@@ -148,6 +148,7 @@ def _csv_text(columns, rows):
     return buffer.getvalue()
 
 
-def _write_csv(path, columns, rows):
+def write_csv(path, columns, rows):
+    """Write ``rows`` (dicts) to ``path`` as CSV with ``columns``, every field cleaned, atomically."""
     with replacing(path) as partial:
         partial.write_text(_csv_text(columns, rows))

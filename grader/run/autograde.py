@@ -4,7 +4,8 @@ collect (intake/: each notebook read once, into this run's private copy) -> skip
 output folder already holds a grade for, unchanged (plan.py) -> one process per submission, N
 at a time, each with a deadline (local.py, grading/process.py: nbgrader autograde with a sandboxed kernel, the judge,
 feedback) -> as each finishes: its result checked (grading/contract.py), its files, its gradebook rows, its
-record (keep.py) -> report (records/report.py: grades.csv, grades_by_cell.csv from every record and gradebook.db).
+record (keep.py) -> report (records/report.py: grades.csv, grades_by_cell.csv from every record and gradebook.db)
+-> the class report (class_report/: report.html, mistakes.csv, similarity.csv).
 A submission that cannot be graded gets 0 and a reason; it never stops the others. Submitted
 files are only read, once. Ctrl-C or SIGTERM stops the workers, keeps what finished and writes the
 reports for it; the same command then resumes.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from tqdm import tqdm
 
+from grader.class_report.build import report_after_grading
 from grader.course import assignment_ids, generate_assignments, max_scores, quiet_nbgrader
 from grader.grading.contract import checked_result
 from grader.handout.exercises import refuse_unjudged_test_cells
@@ -116,6 +118,7 @@ def autograde(submissions_dir, out, settings=Settings(), selection=Selection()):
                 with stop.deferred():
                     # Also when grading failed (a Dask scheduler lost, a full disk): what finished is reported.
                     rows = write_reports(out, {**earlier, **kept}.values())
+                    report_after_grading(out)  # under the lock; a failure is one line on stderr, nothing more
     if interrupted:
         graded = sum(1 for s in to_grade if (s.student, s.assignment) in kept)
         raise Interrupted(interrupted.signal_name, graded, len(to_grade) - graded, reports_written=True)
