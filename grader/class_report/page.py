@@ -156,7 +156,7 @@ def _similarity(view, links):
     listed = "".join(f'<tr><td>{_feedback_link(links, p.student_a, view.name)}</td>'
                      f'<td>{_feedback_link(links, p.student_b, view.name)}</td><td class="n">{p.similarity:.2f}</td>'
                      f'<td>{"flagged" if p.flagged else ""}</td></tr>' for p in view.pairs[:PAIRS_LISTED])
-    table = f"<table><tr><th>student</th><th>student</th><th>similarity</th><th></th></tr>{listed}</table>"
+    table = f"<table><tr><th>student</th><th>student</th><th>similarity</th><th>flagged</th></tr>{listed}</table>"
     return note + table + "".join(_side_by_side(view, pair) for pair in flagged[:SIDE_BY_SIDE])
 
 
