@@ -7,17 +7,19 @@ and every problem becomes one line of :attr:`ClassFolder.problems` instead of an
 """
 
 import csv
+import errno
 import io
 import json
 import math
 import os
 import re
-import stat
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.intake.identity import valid_student_id
+from grader.intake.snapshots import Folder, NotThere, Unreadable
 from grader.records.report import CELL_COLUMNS, clean_field, GRADE_COLUMNS
 from grader.status import GRADING_STATUSES, Status
 
@@ -80,18 +82,23 @@ class ClassFolder:
 
     def read_text(self, relative):
         """The text of ``root/relative``, or None (and a problem) if it is missing, not a regular
-        file, too large or not UTF-8. Links are not followed."""
+        file, too large or not UTF-8. No link is followed below ``root`` (intake's descriptor walk)."""
+        *folders, name = Path(relative).parts
         try:
-            fd = os.open(self.root / relative, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except OSError as error:
+            with ExitStack() as held:
+                here = held.enter_context(Folder.open(self.root))
+                for part in folders:
+                    here = held.enter_context(here.sub(part))
+                data = here.read_small(name, MAX_FILE_BYTES)
+        except NotThere:
+            self.note(f"{relative}: {os.strerror(errno.ENOENT)}")
+            return None
+        except Unreadable as error:
+            self.note(f"{relative}: {error}")
+            return None
+        except OSError as error:  # the folder itself
             self.note(f"{relative}: {error.strerror or 'cannot be opened'}")
             return None
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-                self.note(f"{relative}: not a regular file of at most {MAX_FILE_BYTES // 2**20} MB")
-                return None
-            data = handle.read(MAX_FILE_BYTES + 1)
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
